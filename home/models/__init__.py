@@ -1,0 +1,22 @@
+from .pages import HomePage, StandardPage
+from .policies import (
+    PolicyAttachment,
+    PolicyDocumentPage,
+    PolicyIndexPage,
+    PolicyKind,
+    PolicyLevel,
+    PolicyRelation,
+    PolicyStatus,
+)
+
+__all__ = [
+    "HomePage",
+    "StandardPage",
+    "PolicyAttachment",
+    "PolicyDocumentPage",
+    "PolicyIndexPage",
+    "PolicyKind",
+    "PolicyLevel",
+    "PolicyRelation",
+    "PolicyStatus",
+]

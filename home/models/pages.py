@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The site root: what the portal is, the latest policies, figures and every section."""
+
+    intro = RichTextField(
+        _("简介"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("一两句话说明本站是什么、能做什么。"),
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    # Later sections (stations, activities, stories) add their index types here.
+    subpage_types = ["home.StandardPage", "home.PolicyIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("首页")
+        verbose_name_plural = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        from home.figures import site_figures
+        from home.policy_register import latest_policies
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = site_figures()
+        context["latest_policies"] = latest_policies(limit=5)
+        return context
+
+
+class StandardPage(Page):
+    """Free-form content: about, guides, privacy notice."""
+
+    intro = models.TextField(_("导语"), blank=True, max_length=500)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("普通页面")
+        verbose_name_plural = _("普通页面")
