@@ -38,15 +38,24 @@ POLICY_INTRO = (
     "可按层级、类别、发文机关和年份筛选，也可以直接输入文号查找。</p>"
 )
 ABOUT_BLOCKS = [
-    ("paragraph", "<p>本站面向社区居民、志愿者、站点管理者和媒体，集中展示社区志愿服务站点、"
-                  "志愿服务活动、嘉许故事和相关政策文件。</p>"),
+    (
+        "paragraph",
+        "<p>本站面向社区居民、志愿者、站点管理者和媒体，集中展示社区志愿服务站点、"
+        "志愿服务活动、嘉许故事和相关政策文件。</p>",
+    ),
     ("heading", {"text": "“七个有”站点标准", "level": "h2"}),
-    ("paragraph", "<p>根据广州市民政局《穗民案〔2020〕102号》答复，社区志愿服务站点应做到"
-                  "有统一标识、有办公场所、有志愿者队伍、有管理制度、有工作台账、有服务内容、"
-                  "有志愿服务活动。</p>"),
+    (
+        "paragraph",
+        "<p>根据广州市民政局《穗民案〔2020〕102号》答复，社区志愿服务站点应做到"
+        "有统一标识、有办公场所、有志愿者队伍、有管理制度、有工作台账、有服务内容、"
+        "有志愿服务活动。</p>",
+    ),
     ("heading", {"text": "个人信息保护", "level": "h2"}),
-    ("paragraph", "<p>志愿者注册时填写的健康状况等敏感个人信息，只在本人明确同意后收集，"
-                  "并且只向需要的站点管理者展示。</p>"),
+    (
+        "paragraph",
+        "<p>志愿者注册时填写的健康状况等敏感个人信息，只在本人明确同意后收集，"
+        "并且只向需要的站点管理者展示。</p>",
+    ),
 ]
 
 
@@ -111,6 +120,7 @@ def _attach_source(page: PolicyDocumentPage, path: Path):
         title=f"{page.title}（原文文本）",
         file=ContentFile(path.read_bytes(), name=path.name),
     )
+    document.get_file_size()  # stores the size shown beside the link
     page.attachments.add(PolicyAttachment(document=document, title="原文（纯文本，UTF-8）"))
 
 
@@ -167,8 +177,13 @@ def link_related(pages: list[PolicyDocumentPage], report: DemoReport):
 def load_policies(home: HomePage, *, seeds_dir: Path, report: DemoReport):
     manifest = json.loads((seeds_dir / "documents.json").read_text(encoding="utf-8"))
     index = ensure_child(
-        home, PolicyIndexPage, slug="policies", report=report,
-        title="政策文件", intro=POLICY_INTRO, show_in_menus=True,
+        home,
+        PolicyIndexPage,
+        slug="policies",
+        report=report,
+        title="政策文件",
+        intro=POLICY_INTRO,
+        show_in_menus=True,
         search_description="志愿服务法规、通知、意见和建议答复，按文号查找",
     )
     pages = [
@@ -180,10 +195,15 @@ def load_policies(home: HomePage, *, seeds_dir: Path, report: DemoReport):
 
 def load_about(home: HomePage, report: DemoReport):
     ensure_child(
-        home, StandardPage, slug="about", report=report,
-        title="关于本站", intro="社区志愿服务门户是做什么的、内容从哪里来。",
+        home,
+        StandardPage,
+        slug="about",
+        report=report,
+        title="关于本站",
+        intro="社区志愿服务门户是做什么的、内容从哪里来。",
         body=json.dumps([{"type": kind, "value": value} for kind, value in ABOUT_BLOCKS]),
-        show_in_menus=True, search_description="本站的用途、“七个有”标准和个人信息保护",
+        show_in_menus=True,
+        search_description="本站的用途、“七个有”标准和个人信息保护",
     )
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-EXPECTED_FORM = _("应写作“发文机关代字〔年份〕序号号”，如 穗民〔2019〕62号；或“某某令第N号”，如 国务院令第685号")
+EXPECTED_FORM = _(
+    "应写作“发文机关代字〔年份〕序号号”，如 穗民〔2019〕62号；或“某某令第N号”，如 国务院令第685号"
+)
 
 # After NFKC folding, full-width （） and ［］ have become () and [].
 _BRACKET_PAIRS = {"〔": "〕", "[": "]", "【": "】", "(": ")", "［": "］", "〖": "〗"}
@@ -56,7 +58,8 @@ def parse_doc_number(text: str) -> DocNumber:
     if match:
         if _BRACKET_PAIRS.get(match["open"]) != match["close"]:
             raise ValidationError(
-                _("文号“%(value)s”的年份括号不成对。%(form)s") % {"value": text, "form": EXPECTED_FORM},
+                _("文号“%(value)s”的年份括号不成对。%(form)s")
+                % {"value": text, "form": EXPECTED_FORM},
                 code="brackets",
             )
         year = int(match["year"])
@@ -69,7 +72,8 @@ def parse_doc_number(text: str) -> DocNumber:
         serial = int(match["serial"])
         if serial < 1:
             raise ValidationError(
-                _("文号“%(value)s”的序号必须大于 0。%(form)s") % {"value": text, "form": EXPECTED_FORM},
+                _("文号“%(value)s”的序号必须大于 0。%(form)s")
+                % {"value": text, "form": EXPECTED_FORM},
                 code="serial",
             )
         return DocNumber(issuer_code=match["issuer"], year=year, serial=serial)

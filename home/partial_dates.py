@@ -25,7 +25,9 @@ def parse_partial_date(value: str) -> PartialDate:
     text = (value or "").strip().replace("/", "-").replace(".", "-")
     match = _PATTERN.match(text)
     if not match:
-        raise ValidationError(_("日期“%(value)s”格式不正确。%(expected)s") % {"value": value, "expected": EXPECTED})
+        raise ValidationError(
+            _("日期“%(value)s”格式不正确。%(expected)s") % {"value": value, "expected": EXPECTED}
+        )
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None

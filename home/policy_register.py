@@ -63,7 +63,9 @@ def _documents_under(index_page) -> QuerySet:
 
 
 def newest_first(documents: QuerySet) -> QuerySet:
-    return documents.select_related("kind").order_by("-issued_on", "-doc_year", "-doc_serial", "title")
+    return documents.select_related("kind").order_by(
+        "-issued_on", "-doc_year", "-doc_serial", "title"
+    )
 
 
 def policy_register(*, index_page=None, params) -> RegisterResult:
@@ -102,7 +104,7 @@ def policy_register(*, index_page=None, params) -> RegisterResult:
 
 
 def filter_by_doc_number(documents: QuerySet, text: str) -> tuple[QuerySet, str]:
-    """Exact match on a well-formed 文号 in any bracket style, else a substring match with a hint."""
+    """Exact match on a whole 文号 in any bracket style, else a substring match with a hint."""
     try:
         parsed = parse_doc_number(text)
     except ValidationError:

@@ -73,11 +73,15 @@ class PolicyDocumentPage(Page):
         _("文号"),
         max_length=60,
         blank=True,
-        help_text=_("如 穗民〔2019〕62号 或 国务院令第685号；没有文号的文件留空。括号可用〔〕[]【】()（）。"),
+        help_text=_(
+            "如 穗民〔2019〕62号 或 国务院令第685号；没有文号的文件留空。括号可用〔〕[]【】()（）。"
+        ),
     )
     # The 文号's parts, derived on save, for exact lookup however the brackets were typed.
     doc_issuer_code = models.CharField(_("发文机关代字"), max_length=40, blank=True, editable=False)
-    doc_year = models.PositiveSmallIntegerField(_("文号年份"), null=True, blank=True, editable=False)
+    doc_year = models.PositiveSmallIntegerField(
+        _("文号年份"), null=True, blank=True, editable=False
+    )
     doc_serial = models.PositiveIntegerField(_("文号序号"), null=True, blank=True, editable=False)
 
     issuer = models.CharField(_("发文机关"), max_length=120)
@@ -138,7 +142,9 @@ class PolicyDocumentPage(Page):
         verbose_name = _("政策文件")
         verbose_name_plural = _("政策文件")
         indexes = [
-            models.Index(fields=["doc_issuer_code", "doc_year", "doc_serial"], name="policy_docno_idx"),
+            models.Index(
+                fields=["doc_issuer_code", "doc_year", "doc_serial"], name="policy_docno_idx"
+            ),
             models.Index(fields=["-issued_on"], name="policy_issued_idx"),
         ]
 
@@ -157,7 +163,12 @@ class PolicyDocumentPage(Page):
 
     def _clean_doc_number(self, errors):
         if not (self.doc_number or "").strip():
-            self.doc_number, self.doc_issuer_code, self.doc_year, self.doc_serial = "", "", None, None
+            self.doc_number, self.doc_issuer_code, self.doc_year, self.doc_serial = (
+                "",
+                "",
+                None,
+                None,
+            )
             return
         try:
             parsed = parse_doc_number(self.doc_number)

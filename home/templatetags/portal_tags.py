@@ -18,7 +18,6 @@ def site_sections(context):
     return cached
 
 
-
 @register.filter
 def in_section(page, section):
     """True when `page` is `section` or lies below it in the tree (for aria-current)."""

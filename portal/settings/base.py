@@ -95,7 +95,7 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL (e.g. postgres://user@host:5432/name); default a SQLite file in the project.
+# Database: DATABASE_URL (postgres://user@host:5432/name); default a SQLite file in the project.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

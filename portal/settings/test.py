@@ -15,3 +15,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files straight from the finders; no collectstatic needed here.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

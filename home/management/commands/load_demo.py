@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.contrib.auth.password_validation import validate_password
 
 from home.demo import load_demo
 
@@ -18,24 +18,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seeds", type=Path, default=settings.SEEDS_DIR,
+            "--seeds",
+            type=Path,
+            default=settings.SEEDS_DIR,
             help="Folder holding documents.json and the source texts (default: ../shared/seeds).",
         )
         parser.add_argument(
-            "--admin-user", default=os.environ.get("DEMO_ADMIN_USERNAME", ""),
+            "--admin-user",
+            default=os.environ.get("DEMO_ADMIN_USERNAME", ""),
             help="Also create this superuser (or set DEMO_ADMIN_USERNAME).",
         )
         parser.add_argument(
-            "--admin-password", default=os.environ.get("DEMO_ADMIN_PASSWORD", ""),
+            "--admin-password",
+            default=os.environ.get("DEMO_ADMIN_PASSWORD", ""),
             help="Password for --admin-user (or set DEMO_ADMIN_PASSWORD).",
         )
         parser.add_argument("--admin-email", default=os.environ.get("DEMO_ADMIN_EMAIL", ""))
 
     def handle(self, *args, seeds, admin_user, admin_password, admin_email, verbosity, **options):
         if not (seeds / "documents.json").is_file():
-            raise CommandError(f"No documents.json in {seeds}: pass --seeds or set PORTAL_SEEDS_DIR.")
+            raise CommandError(
+                f"No documents.json in {seeds}: pass --seeds or set PORTAL_SEEDS_DIR."
+            )
         if admin_user and not admin_password:
             raise CommandError("--admin-user needs --admin-password (or DEMO_ADMIN_PASSWORD).")
+        if admin_user:
+            self._check_password(admin_user, admin_password, admin_email)
 
         report = load_demo(seeds_dir=seeds)
         if verbosity > 1:
@@ -45,7 +53,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  exists   {label}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content: {len(report.created)} created, {len(report.existing)} already there."
+                f"Demo content: {len(report.created)} created, "
+                f"{len(report.existing)} already there."
             )
         )
         if admin_user:
@@ -57,18 +66,24 @@ class Command(BaseCommand):
                 "(or DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD), or manage.py createsuperuser."
             )
 
+    def _check_password(self, username, password, email):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            return
+        try:
+            validate_password(password, User(username=username, email=email))
+        except ValidationError as error:
+            raise CommandError("Admin password refused: " + " ".join(error.messages)) from None
+
     def _ensure_admin(self, username, password, email):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user:
             self.stdout.write(f"Admin user '{username}' already exists; its password is unchanged.")
         else:
-            try:
-                validate_password(password, User(username=username, email=email))
-            except ValidationError as error:
-                raise CommandError("Admin password refused: " + " ".join(error.messages)) from None
             User.objects.create_superuser(username=username, email=email, password=password)
             self.stdout.write(self.style.SUCCESS(f"Created admin user '{username}'."))
         self.stdout.write(
-            f"Log in at {settings.WAGTAILADMIN_BASE_URL}/admin/ as '{username}' with the password given."
+            f"Log in at {settings.WAGTAILADMIN_BASE_URL}/admin/ as '{username}' "
+            "with the password given."
         )

@@ -1,0 +1,111 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+
+from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, PolicyRelation, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "policies": PolicyDocumentPage.objects.count(),
+        "relations": PolicyRelation.objects.count(),
+        "documents": get_document_model().objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_builds_the_tree_and_every_seed_document():
+    output = run()
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    index = PolicyIndexPage.objects.child_of(home).get()
+    assert index.url == "/policies/"
+    assert StandardPage.objects.child_of(home).filter(slug="about").exists()
+
+    policies = PolicyDocumentPage.objects.live()
+    assert policies.count() == 10
+    with_text = policies.exclude(body="")
+    assert with_text.count() == 5
+    reply = policies.get(doc_number="穗民案〔2020〕102号")
+    assert reply.body.startswith("<p>穗民案〔2020〕102号</p>")
+    assert (
+        reply.issued == "2020-09-06"
+        and reply.level == "municipal"
+        and reply.kind.name == "建议答复"
+    )
+    assert reply.attachments.count() == 1
+    assert {r.target.doc_number for r in reply.related_links.all()} >= {
+        "穗民〔2019〕62号",
+        "穗民〔2019〕282号",
+    }
+
+    # The traditional-script document stays as published.
+    shenzhen = policies.get(slug="shenzhen-volunteer-city-2015")
+    assert shenzhen.title == "從義工到志愿者之城——志愿服務可持續發展新模式"
+    assert "義工" in shenzhen.body
+    # Referenced documents: number, issuer, partial date, level, no text.
+    regulation = policies.get(doc_number="国务院令第685号")
+    assert (regulation.issuer, regulation.issued, regulation.level) == (
+        "国务院",
+        "2017-08-22",
+        "national",
+    )
+    assert regulation.body == ""
+    assert policies.get(doc_number="穗民〔2019〕62号").issued == "2019"
+    assert policies.get(doc_number="民政部令第67号").doc_issuer_code == "民政部令"
+
+    assert "No admin user was created" in output
+    assert get_user_model().objects.count() == 0
+
+
+def test_load_demo_twice_creates_nothing_new():
+    run()
+    first = counts()
+    output = run()
+    assert counts() == first
+    assert "0 created" in output
+
+
+def test_admin_user_only_when_asked(monkeypatch):
+    output = run("--admin-user", "demo-admin", "--admin-password", "Portal-demo-2026!")
+    user = get_user_model().objects.get(username="demo-admin")
+    assert user.is_superuser and user.check_password("Portal-demo-2026!")
+    assert "/admin/" in output and "demo-admin" in output
+    run("--admin-user", "demo-admin", "--admin-password", "another-Pass-2026")
+    user.refresh_from_db()
+    assert user.check_password("Portal-demo-2026!")  # an existing account is never changed
+
+
+def test_admin_user_from_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_USERNAME", "env-admin")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "Env-demo-pass-2026")
+    # The defaults are read when the parser is built, i.e. per call.
+    run()
+    assert get_user_model().objects.filter(username="env-admin", is_superuser=True).exists()
+
+
+def test_weak_or_missing_admin_password_is_refused():
+    with pytest.raises(CommandError, match="needs --admin-password"):
+        run("--admin-user", "x")
+    with pytest.raises(CommandError, match="refused"):
+        run("--admin-user", "x", "--admin-password", "123")
+    assert get_user_model().objects.count() == 0
+    assert Page.objects.count() == 2  # checked before anything was loaded
+
+
+def test_missing_seeds_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="documents.json"):
+        run("--seeds", str(tmp_path))

@@ -1,0 +1,37 @@
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, StandardPage
+
+
+class PageTreeRulesTest(WagtailPageTestCase):
+    def test_home_page_sits_at_the_root_only(self):
+        self.assertCanCreateAt(Page, HomePage)
+        self.assertCanNotCreateAt(HomePage, HomePage)
+        self.assertCanNotCreateAt(StandardPage, HomePage)
+        self.assertCanNotCreateAt(PolicyIndexPage, HomePage)
+
+    def test_standard_pages_under_home_and_each_other(self):
+        self.assertCanCreateAt(HomePage, StandardPage)
+        self.assertCanCreateAt(StandardPage, StandardPage)
+        self.assertCanNotCreateAt(PolicyIndexPage, StandardPage)
+        self.assertCanNotCreateAt(Page, StandardPage)
+
+    def test_policy_register_under_home_only(self):
+        self.assertCanCreateAt(HomePage, PolicyIndexPage)
+        self.assertCanNotCreateAt(StandardPage, PolicyIndexPage)
+        self.assertCanNotCreateAt(Page, PolicyIndexPage)
+        self.assertCanNotCreateAt(PolicyIndexPage, PolicyIndexPage)
+
+    def test_policy_documents_only_in_the_register_and_are_leaves(self):
+        self.assertCanCreateAt(PolicyIndexPage, PolicyDocumentPage)
+        self.assertCanNotCreateAt(HomePage, PolicyDocumentPage)
+        self.assertCanNotCreateAt(StandardPage, PolicyDocumentPage)
+        for child in (HomePage, StandardPage, PolicyIndexPage, PolicyDocumentPage):
+            self.assertCanNotCreateAt(PolicyDocumentPage, child)
+
+    def test_allowed_types_are_exactly_these(self):
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, PolicyIndexPage})
+        self.assertAllowedSubpageTypes(PolicyIndexPage, {PolicyDocumentPage})
+        self.assertAllowedSubpageTypes(PolicyDocumentPage, set())
+        self.assertAllowedParentPageTypes(PolicyDocumentPage, {PolicyIndexPage})

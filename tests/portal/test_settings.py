@@ -1,0 +1,108 @@
+"""Production settings are checked in fresh interpreters, as a deployment would load them."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env_overrides):
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.production"
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, missing",
+    [
+        ({"ALLOWED_HOSTS": "portal.example.cn"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "   ", "ALLOWED_HOSTS": "portal.example.cn"}, "SECRET_KEY"),
+        ({"SECRET_KEY": secrets.token_urlsafe(50)}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_secret_key_or_hosts(env, missing):
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in the environment for production" in result.stderr
+
+
+def test_production_passes_the_deploy_check_without_warnings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.cn",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_base_settings_are_safe_defaults(settings):
+    from portal.settings import base
+
+    assert base.DEBUG is False
+    assert os.environ.get("SECRET_KEY", "") == base.SECRET_KEY
+    assert base.LANGUAGE_CODE == "zh-hans" and base.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_integrations_turn_on_from_the_environment():
+    code = (
+        "import django.conf;"
+        "from portal.settings import base as s;"
+        "print(s.DATABASES['default']['ENGINE']);"
+        "print(s.CACHES['default']['BACKEND']);"
+        "print(s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'])"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
+        "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+        "wagtail.search.backends.elasticsearch9",
+    ]
+    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
+        env.pop(name)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "wagtail.search.backends.database",
+    ]
+
+
+def test_env_example_lists_every_variable():
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ELASTICSEARCH_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CSRF_TRUSTED_ORIGINS",
+    ):
+        assert f"\n{name}=" in f"\n{text}" or f"\n# {name}=" in f"\n{text}", name
