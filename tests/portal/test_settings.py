@@ -61,34 +61,38 @@ def test_base_settings_are_safe_defaults(settings):
     assert base.LANGUAGE_CODE == "zh-hans" and base.TIME_ZONE == "Asia/Shanghai"
 
 
-def test_integrations_turn_on_from_the_environment():
+INTEGRATIONS = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
+
+
+def backends_with(**integrations):
+    """The database, cache and search backends base settings pick for these variables."""
     code = (
-        "import django.conf;"
         "from portal.settings import base as s;"
         "print(s.DATABASES['default']['ENGINE']);"
         "print(s.CACHES['default']['BACKEND']);"
         "print(s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'])"
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
-        "REDIS_URL": "redis://127.0.0.1:6379/1",
-        "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
-    }
-    out = subprocess.run(
+    env = {k: v for k, v in os.environ.items() if k not in INTEGRATIONS} | integrations
+    result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert out == [
+    )
+    return result.stdout.split()
+
+
+def test_integrations_turn_on_from_the_environment():
+    assert backends_with(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        ELASTICSEARCH_URL="http://127.0.0.1:9200",
+    ) == [
         "django.db.backends.postgresql",
         "django.core.cache.backends.redis.RedisCache",
         "wagtail.search.backends.elasticsearch9",
     ]
-    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
-        env.pop(name)
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert out == [
+
+
+def test_without_integrations_everything_is_embedded():
+    assert backends_with() == [
         "django.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
         "wagtail.search.backends.database",
