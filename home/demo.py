@@ -63,6 +63,7 @@ ABOUT_BLOCKS = [
 class DemoReport:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
+    manager_usernames: list[str] = field(default_factory=list)
 
     def record(self, created: bool, label: str):
         (self.created if created else self.existing).append(label)
@@ -207,9 +208,13 @@ def load_about(home: HomePage, report: DemoReport):
     )
 
 
-def load_demo(*, seeds_dir: Path) -> DemoReport:
+def load_demo(*, seeds_dir: Path, manager_password: str = "") -> DemoReport:
+    """The whole demo site; station manager accounts only when a password is given for them."""
+    from stations.demo import load_stations
+
     report = DemoReport()
     home = ensure_home_page(report)
+    report.manager_usernames = load_stations(home, report, manager_password=manager_password)
     load_policies(home, seeds_dir=seeds_dir, report=report)
     load_about(home, report)
     return report

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
+from stations import views as station_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -21,4 +22,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page URLs cannot hold a dot, so the station directory's data files (its
+    # nearby.json and map.geojson) are matched here, in front of the page tree.
+    re_path(
+        r"^(?P<page_path>(?:[\w\-]+/)*)(?P<filename>nearby\.json|map\.geojson)$",
+        station_views.directory_data,
+        name="station_directory_data",
+    ),
+    path("", include(wagtail_urls)),
+]

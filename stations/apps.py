@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("志愿服务站点与活动")
+
+    def ready(self):
+        # The map's cached GeoJSON is rebuilt when a station is published, moved or deleted.
+        from stations.mapdata import connect_signals
+
+        connect_signals()

@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_site_tree
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rate limits, cached menus and maps do not leak."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -17,3 +26,19 @@ def home_page(site_tree):
 @pytest.fixture
 def policy_index(site_tree):
     return site_tree[1]
+
+
+@pytest.fixture
+def editor(django_user_model):
+    # Wagtail's default groups: Editors write, Moderators may also publish.
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", password="pw-editor-123")
+    user.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

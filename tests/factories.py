@@ -1,5 +1,6 @@
 import factory
 import wagtail_factories
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
@@ -10,6 +11,18 @@ from home.models import (
     PolicyKind,
     PolicyLevel,
     StandardPage,
+)
+from stations import standard
+from stations.models import (
+    Area,
+    AreaLevel,
+    StandardCheck,
+    StationIndexPage,
+    StationPage,
+    StationType,
+    TeamLevel,
+    VolunteerRegistration,
+    VolunteerTeam,
 )
 
 
@@ -60,6 +73,18 @@ class PolicyDocumentPageFactory(wagtail_factories.PageFactory):
         model = PolicyDocumentPage
 
 
+def volunteer_regulation(parent, **fields):
+    """The State Council's 志愿服务条例, a national document several tests cite."""
+    defaults = dict(
+        title="志愿服务条例",
+        doc_number="国务院令第685号",
+        issuer="国务院",
+        issued="2017-08-22",
+        level=PolicyLevel.NATIONAL,
+    )
+    return PolicyDocumentPageFactory(parent=parent, **{**defaults, **fields})
+
+
 def make_site_tree():
     """A HomePage as the default site's root, with the policy register under it."""
     root = Page.get_first_root_node()
@@ -70,3 +95,175 @@ def make_site_tree():
     )
     index = PolicyIndexPageFactory(parent=home, show_in_menus=True)
     return home, index
+
+
+# --- stations -------------------------------------------------------------------------------
+
+
+class StationTypeFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"站点类型{n}")
+
+    class Meta:
+        model = StationType
+        django_get_or_create = ("name",)
+
+
+class AreaFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"区域{n}")
+    level = AreaLevel.DISTRICT
+    parent = None
+
+    class Meta:
+        model = Area
+        django_get_or_create = ("parent", "name")
+
+
+def make_areas():
+    """Two districts of Guangzhou with streets and a community, centres in WGS-84."""
+    tianhe = AreaFactory(
+        name="天河区", level=AreaLevel.DISTRICT, latitude=23.1247, longitude=113.3612
+    )
+    yuexiu = AreaFactory(
+        name="越秀区", level=AreaLevel.DISTRICT, latitude=23.1290, longitude=113.2668
+    )
+    shipai = AreaFactory(
+        name="石牌街", level=AreaLevel.STREET, parent=tianhe, latitude=23.1345, longitude=113.3420
+    )
+    liede = AreaFactory(
+        name="猎德街", level=AreaLevel.STREET, parent=tianhe, latitude=23.1198, longitude=113.3330
+    )
+    beijing = AreaFactory(
+        name="北京街", level=AreaLevel.STREET, parent=yuexiu, latitude=23.1250, longitude=113.2700
+    )
+    longkou = AreaFactory(
+        name="龙口西社区",
+        level=AreaLevel.COMMUNITY,
+        parent=shipai,
+        latitude=23.1380,
+        longitude=113.3400,
+    )
+    return {
+        "tianhe": tianhe,
+        "yuexiu": yuexiu,
+        "shipai": shipai,
+        "liede": liede,
+        "beijing": beijing,
+        "longkou": longkou,
+    }
+
+
+class StationIndexPageFactory(wagtail_factories.PageFactory):
+    title = "志愿服务站点"
+    slug = "stations"
+
+    class Meta:
+        model = StationIndexPage
+
+
+class StationPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"石牌街学雷锋志愿服务站{n}")
+    slug = factory.Sequence(lambda n: f"station-{n}")
+    station_type = factory.SubFactory(StationTypeFactory, name="学雷锋志愿服务站")
+    street = factory.LazyFunction(lambda: make_areas()["shipai"])
+    address = "广州市天河区石牌街龙口西路1号"
+    latitude = 23.1345
+    longitude = 113.3420
+    opening_hours = "周一至周五 9:00–17:30"
+    phone = "020-12345678"
+    summary = "为社区居民提供便民志愿服务"
+
+    class Meta:
+        model = StationPage
+
+
+def set_checks(station, *, checked_on=None, holds=True, items=None, note="见台账"):
+    """Give a station a check for each item (all seven by default) and save it."""
+    checked_on = checked_on or timezone.localdate()
+    station.standard_checks.clear()
+    for item in items or standard.ITEMS:
+        station.standard_checks.add(
+            StandardCheck(item=item, holds=holds, checked_on=checked_on, evidence_note=note)
+        )
+    station.save()
+    return station
+
+
+def make_station_index(home):
+    return StationIndexPageFactory(parent=home, show_in_menus=True)
+
+
+# --- registration and station managers ------------------------------------------------------
+
+
+class VolunteerTeamFactory(DjangoModelFactory):
+    """Pass station=…; teams belong to one station."""
+
+    name = factory.Sequence(lambda n: f"志愿服务队{n}")
+    level = TeamLevel.SQUAD
+
+    class Meta:
+        model = VolunteerTeam
+
+
+class VolunteerRegistrationFactory(DjangoModelFactory):
+    """Pass page=… (the form) and station=…; answers go in form_data."""
+
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    form_data = factory.LazyFunction(dict)
+
+    class Meta:
+        model = VolunteerRegistration
+
+
+def make_registration_form(home, **fields):
+    """The registration form with the default fields, published under `home`."""
+    from stations.registration import create_registration_form
+
+    return create_registration_form(parent=home, title="志愿者注册", slug="register", **fields)
+
+
+# --- station directory, nearby search and map ----------------------------------------------
+
+
+def make_station_site():
+    """The default site, a station directory under its home page, and the Guangzhou areas."""
+    home, _policies = make_site_tree()
+    return make_station_index(home), make_areas()
+
+
+def station_at(index, *, lat, lng, street, meets_standard=False, **fields):
+    """A published station at (lat, lng) in WGS-84, meeting the 七个有 when asked."""
+    station = StationPageFactory(parent=index, latitude=lat, longitude=lng, street=street, **fields)
+    if meets_standard:
+        set_checks(station)
+    return station
+
+
+def three_stations(site, *, shipai, liede, beijing):
+    """The directory tests' trio, each at the (lat, lng) given: 石牌街学雷锋志愿服务站 (meets the
+    standard), 猎德街社工站 (does not) and 北京街社工站 in 越秀区 (meets it)."""
+    index, areas = site
+    social = StationTypeFactory(name="社工站")
+    specs = [
+        ("shipai", shipai, "石牌街学雷锋志愿服务站", {"meets_standard": True}),
+        ("liede", liede, "猎德街社工站", {"station_type": social}),
+        ("beijing", beijing, "北京街社工站", {"station_type": social, "meets_standard": True}),
+    ]
+    return tuple(
+        station_at(index, lat=lat, lng=lng, street=areas[street], title=title, **extra)
+        for street, (lat, lng), title, extra in specs
+    )
+
+
+def ensure_wagtail_root():
+    """Put back what Wagtail's migrations create and a transactional test's flush removes: the
+    default locale and the root page. Browser tests (live server, so transactional) need them."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root", locale=locale)

@@ -1,3 +1,4 @@
+from .mixins import DemoContentMixin
 from .pages import HomePage, StandardPage
 from .policies import (
     PolicyAttachment,
@@ -10,6 +11,7 @@ from .policies import (
 )
 
 __all__ = [
+    "DemoContentMixin",
     "HomePage",
     "StandardPage",
     "PolicyAttachment",

@@ -23,8 +23,13 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    # Later sections (stations, activities, stories) add their index types here.
-    subpage_types = ["home.StandardPage", "home.PolicyIndexPage"]
+    # Later sections (activities, stories) add their index types here.
+    subpage_types = [
+        "home.StandardPage",
+        "home.PolicyIndexPage",
+        "stations.StationIndexPage",
+        "stations.RegistrationFormPage",
+    ]
     max_count = 1
 
     class Meta:

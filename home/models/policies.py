@@ -1,5 +1,6 @@
 """The policy document register (政策文件)."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -112,7 +113,8 @@ class PolicyDocumentPage(Page):
                 FieldPanel("doc_number"),
                 FieldPanel("issuer"),
                 FieldRowPanel([FieldPanel("issued"), FieldPanel("level")]),
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
+                # A short list: a plain select beats the snippet chooser's modal.
+                FieldRowPanel([FieldPanel("kind", widget=forms.Select), FieldPanel("status")]),
                 FieldPanel("region"),
             ],
             heading=_("文件信息"),

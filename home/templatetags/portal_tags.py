@@ -1,19 +1,25 @@
 from django import template
 from wagtail.models import Site
 
+from home import menus
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def site_sections(context):
-    """The live top-level sections shown in menus, in tree order: one query, cached per request."""
+    """The live top-level sections shown in menus, in tree order, for the header and home page.
+
+    Cached per request and in the shared cache until a page is published, moved or deleted:
+    with many thousands of pages the query costs more than rendering the rest of a page.
+    """
     request = context.get("request")
     if request is None:
         return []
     cached = getattr(request, "_portal_sections", None)
     if cached is None:
         site = Site.find_for_request(request)
-        cached = list(site.root_page.get_children().live().public().in_menu()) if site else []
+        cached = menus.site_sections(site) if site else []
         request._portal_sections = cached
     return cached
 

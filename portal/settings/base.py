@@ -12,8 +12,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PORTAL_DIR.parent
-# The source documents the demo content is loaded from (a sibling of the project checkout).
-SEEDS_DIR = Path(os.environ.get("PORTAL_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
+# The source documents the demo content is loaded from: the shared folder beside the checkout when
+# it is there (the source of truth), else the copy bundled in home/seeds so a bare clone works too.
+_SHARED_SEEDS = BASE_DIR.parent / "shared" / "seeds"
+_BUNDLED_SEEDS = BASE_DIR / "home" / "seeds"
+SEEDS_DIR = Path(
+    os.environ.get("PORTAL_SEEDS_DIR")
+    or (_SHARED_SEEDS if (_SHARED_SEEDS / "documents.json").is_file() else _BUNDLED_SEEDS)
+)
 
 
 def env_list(name, default=""):
@@ -66,7 +72,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,7 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Chinese first, for the public site and the Wagtail admin alike.
+# Chinese for the public site and the Wagtail admin alike, whatever the browser asks for (no
+# LocaleMiddleware until the site has other translations); admins may pick English in their profile.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -168,6 +174,36 @@ if os.environ.get("ELASTICSEARCH_URL"):
     }
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Map tiles for the station map: any XYZ tile server. Coordinates are stored in WGS-84; with a
+# GCJ-02 provider (高德, 腾讯) every coordinate sent to the browser is shifted to match the tiles.
+# The station band index carries covering columns on PostgreSQL; SQLite ignores them and says so on
+# every command. The index still works there as a plain one.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+MAP_TILES = {
+    "url": os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "attribution": os.environ.get(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
+    ),
+    "coordinates": os.environ.get("MAP_TILE_COORDINATES", "wgs84").strip().lower(),
+    "subdomains": os.environ.get("MAP_TILE_SUBDOMAINS", "abc"),
+    "max_zoom": int(os.environ.get("MAP_TILE_MAX_ZOOM", "18")),
+}
+if MAP_TILES["coordinates"] not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured("MAP_TILE_COORDINATES must be wgs84 or gcj02.")
+# Where the map opens when there is nothing to fit to: [lat, lng, zoom] (WGS-84).
+MAP_DEFAULT_VIEW = [
+    float(part) for part in os.environ.get("MAP_DEFAULT_VIEW", "23.1291,113.2644,10").split(",")
+]
+
+# Registration and sign-up forms: per-IP submission limit (django-ratelimit syntax, e.g. 20/h),
+# counted on the cache so every app process shares it when REDIS_URL is set.
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
+# Behind a proxy, the request header holding the client address (e.g. HTTP_X_REAL_IP).
+if os.environ.get("CLIENT_IP_HEADER"):
+    RATELIMIT_IP_META_KEY = os.environ["CLIENT_IP_HEADER"]
 
 LOGGING = {
     "version": 1,

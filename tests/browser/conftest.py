@@ -1,5 +1,6 @@
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -38,5 +39,45 @@ def phone(browser):
     """A phone-sized page with JavaScript off: everything must work without it."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, java_script_enabled=False)
     page = context.new_page()
+    yield page
+    context.close()
+
+
+def _blank_tile() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (256, 256), (236, 233, 226)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def phone_js(browser):
+    """A phone-sized page with JavaScript on, allowed to read its location (set it per test
+    with page.context.set_geolocation), and cut off from everything but the test server: map
+    tiles get a blank image, anything else from outside is refused and listed in
+    page.outside_requests."""
+    tile = _blank_tile()
+    outside = []
+
+    def offline(route):
+        request = route.request
+        if urlsplit(request.url).hostname in ("localhost", "127.0.0.1"):
+            route.continue_()
+            return
+        outside.append(request.url)
+        if request.resource_type == "image":
+            route.fulfill(body=tile, content_type="image/png")
+        else:
+            route.abort()
+
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, permissions=["geolocation"]
+    )
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.outside_requests = outside
     yield page
     context.close()

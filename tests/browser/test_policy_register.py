@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import PolicyDocumentPageFactory, make_site_tree
+from tests.factories import PolicyDocumentPageFactory, make_site_tree, volunteer_regulation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,14 +15,7 @@ def test_find_a_policy_by_doc_number_on_a_phone(live_server, phone):
         doc_number="穗民〔2019〕62号",
         issued="2019",
     )
-    PolicyDocumentPageFactory(
-        parent=index,
-        title="志愿服务条例",
-        doc_number="国务院令第685号",
-        issuer="国务院",
-        issued="2017-08-22",
-        level="national",
-    )
+    volunteer_regulation(index)
 
     phone.goto(live_server.url + "/")
     assert phone.locator(".figures__item").count() == 4

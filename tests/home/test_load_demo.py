@@ -1,12 +1,15 @@
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, PolicyRelation, StandardPage
+from stations.models import Area, StationPage, VolunteerTeam
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +21,9 @@ def counts():
         "relations": PolicyRelation.objects.count(),
         "documents": get_document_model().objects.count(),
         "users": get_user_model().objects.count(),
+        "stations": StationPage.objects.count(),
+        "areas": Area.objects.count(),
+        "teams": VolunteerTeam.objects.count(),
     }
 
 
@@ -109,3 +115,19 @@ def test_weak_or_missing_admin_password_is_refused():
 def test_missing_seeds_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="documents.json"):
         run("--seeds", str(tmp_path))
+
+
+SHARED_SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+BUNDLED_SEEDS = Path(settings.BASE_DIR) / "home" / "seeds"
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="no ../shared/seeds beside this checkout")
+def test_bundled_seeds_match_the_shared_ones():
+    shared = {p.name: p.read_bytes() for p in SHARED_SEEDS.iterdir() if p.is_file()}
+    bundled = {p.name: p.read_bytes() for p in BUNDLED_SEEDS.iterdir() if p.is_file()}
+    assert bundled == shared
+
+
+def test_bundled_seeds_load_on_their_own():
+    run("--seeds", str(BUNDLED_SEEDS))
+    assert PolicyDocumentPage.objects.exclude(body="").count() == 5

@@ -2,6 +2,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, StandardPage
+from stations.models import RegistrationFormPage, StationIndexPage
 
 
 class PageTreeRulesTest(WagtailPageTestCase):
@@ -31,7 +32,9 @@ class PageTreeRulesTest(WagtailPageTestCase):
             self.assertCanNotCreateAt(PolicyDocumentPage, child)
 
     def test_allowed_types_are_exactly_these(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, PolicyIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, PolicyIndexPage, StationIndexPage, RegistrationFormPage}
+        )
         self.assertAllowedSubpageTypes(PolicyIndexPage, {PolicyDocumentPage})
         self.assertAllowedSubpageTypes(PolicyDocumentPage, set())
         self.assertAllowedParentPageTypes(PolicyDocumentPage, {PolicyIndexPage})

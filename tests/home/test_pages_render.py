@@ -5,7 +5,11 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
 from home.models import PolicyAttachment, PolicyRelation
-from tests.factories import PolicyDocumentPageFactory, StandardPageFactory
+from tests.factories import (
+    PolicyDocumentPageFactory,
+    StandardPageFactory,
+    volunteer_regulation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +56,7 @@ def test_policy_index_renders(client, policy_index):
 
 
 def test_policy_document_shows_header_paragraphs_attachments_and_related(client, policy_index):
-    cited = PolicyDocumentPageFactory(
-        parent=policy_index,
-        title="志愿服务条例",
-        doc_number="国务院令第685号",
-        issuer="国务院",
-        issued="2017-08-22",
-        level="national",
-    )
+    cited = volunteer_regulation(policy_index)
     page = PolicyDocumentPageFactory(
         parent=policy_index,
         title="广州市民政局的答复",
@@ -95,6 +92,6 @@ def test_document_without_text_says_so(client, policy_index):
 
 
 def test_unknown_page_is_a_chinese_404(client, home_page):
-    response = client.get("/no-such-page/")
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en-US,en")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()

@@ -21,7 +21,10 @@ class Command(BaseCommand):
             "--seeds",
             type=Path,
             default=settings.SEEDS_DIR,
-            help="Folder holding documents.json and the source texts (default: ../shared/seeds).",
+            help=(
+                "Folder holding documents.json and the source texts "
+                "(default: ../shared/seeds, else home/seeds)."
+            ),
         )
         parser.add_argument(
             "--admin-user",
@@ -34,8 +37,27 @@ class Command(BaseCommand):
             help="Password for --admin-user (or set DEMO_ADMIN_PASSWORD).",
         )
         parser.add_argument("--admin-email", default=os.environ.get("DEMO_ADMIN_EMAIL", ""))
+        parser.add_argument(
+            "--manager-password",
+            default=os.environ.get("DEMO_MANAGER_PASSWORD", ""),
+            help=(
+                "Also create one manager account per demo station (manager-<station slug>), "
+                "each able to see only its own station, with this password "
+                "(or set DEMO_MANAGER_PASSWORD)."
+            ),
+        )
 
-    def handle(self, *args, seeds, admin_user, admin_password, admin_email, verbosity, **options):
+    def handle(
+        self,
+        *args,
+        seeds,
+        admin_user,
+        admin_password,
+        admin_email,
+        manager_password,
+        verbosity,
+        **options,
+    ):
         if not (seeds / "documents.json").is_file():
             raise CommandError(
                 f"No documents.json in {seeds}: pass --seeds or set PORTAL_SEEDS_DIR."
@@ -44,8 +66,14 @@ class Command(BaseCommand):
             raise CommandError("--admin-user needs --admin-password (or DEMO_ADMIN_PASSWORD).")
         if admin_user:
             self._check_password(admin_user, admin_password, admin_email)
+        if manager_password:
+            try:
+                validate_password(manager_password)
+            except ValidationError as error:
+                refused = " ".join(error.messages)
+                raise CommandError(f"Manager password refused: {refused}") from None
 
-        report = load_demo(seeds_dir=seeds)
+        report = load_demo(seeds_dir=seeds, manager_password=manager_password)
         if verbosity > 1:
             for label in report.created:
                 self.stdout.write(f"  created  {label}")
@@ -57,6 +85,12 @@ class Command(BaseCommand):
                 f"{len(report.existing)} already there."
             )
         )
+        if report.manager_usernames:
+            self.stdout.write(
+                f"Station managers: {len(report.manager_usernames)} accounts, e.g. "
+                f"'{report.manager_usernames[0]}', with the password given; each sees only "
+                f"its own station at {settings.WAGTAILADMIN_BASE_URL}/admin/."
+            )
         if admin_user:
             self._ensure_admin(admin_user, admin_password, admin_email)
         else:
@@ -73,7 +107,8 @@ class Command(BaseCommand):
         try:
             validate_password(password, User(username=username, email=email))
         except ValidationError as error:
-            raise CommandError("Admin password refused: " + " ".join(error.messages)) from None
+            refused = " ".join(error.messages)
+            raise CommandError(f"Password for '{username}' refused: {refused}") from None
 
     def _ensure_admin(self, username, password, email):
         User = get_user_model()

@@ -1,0 +1,319 @@
+"""Benchmark the station directory at 10,000 and 100,000 stations and print the figures.
+
+Runs in a throwaway database created the way Django's test runner creates one (a test_… database,
+or a temporary SQLite file), so it never touches real data. Works on SQLite (the default) and on
+PostgreSQL when DATABASE_URL points at one:
+
+    .venv/bin/python manage.py benchmark_stations
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal .venv/bin/python manage.py \
+        benchmark_stations --sizes 10000,100000
+
+Targets (issue 3): nearest-station p95 at most 5 ms at 100,000 stations; the directory's query
+count the same at every size; the map's GeoJSON at most 300 KB gzipped at 10,000 stations.
+"""
+
+import datetime
+import gzip
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+from stations.coords import lat_band
+from stations.mapdata import MapQuery, build_geojson, bump_map_version
+from stations.models import Area, AreaLevel, StationIndexPage, StationPage, StationType
+from stations.nearby import nearest_ranked, public_stations, stations_near
+
+# Where the generated stations stand: roughly the urban districts of Guangzhou (WGS-84).
+LAT_RANGE = (22.95, 23.45)
+LNG_RANGE = (113.15, 113.65)
+DISTRICTS = ["天河区", "越秀区", "海珠区", "荔湾区", "白云区", "黄埔区", "番禺区", "花都区"]
+STREETS_PER_DISTRICT = 16
+COMMUNITIES_PER_STREET = 16
+# treebeard's materialised path: fixed-width steps in base 36.
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def path_step(number: int) -> str:
+    digits = ""
+    while number:
+        number, remainder = divmod(number, len(_ALPHABET))
+        digits = _ALPHABET[remainder] + digits
+    return digits.rjust(Page.steplen, "0")
+
+
+class Command(BaseCommand):
+    help = "Time nearest-station search, the /stations/ page and the map GeoJSON at scale."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="10000,100000", help="Station counts, ascending.")
+        parser.add_argument("--points", type=int, default=300, help="Nearest searches per size.")
+        parser.add_argument("--requests", type=int, default=20, help="Page requests per case.")
+        parser.add_argument("--limit", type=int, default=10, help="Stations per nearest search.")
+        parser.add_argument("--seed", type=int, default=2025)
+
+    def handle(self, *args, **options):
+        sizes = sorted({int(size) for size in options["sizes"].split(",") if size.strip()})
+        if not sizes or sizes[0] < 1:
+            raise CommandError("--sizes needs positive station counts, e.g. 10000,100000.")
+        self.random = random.Random(options["seed"])
+        self.options = options
+
+        old_name = connection.settings_dict["NAME"]
+        if connection.vendor == "sqlite":
+            # Django's SQLite test database lives in memory; sites run on a file, so measure one.
+            test_file = Path(tempfile.gettempdir()) / "benchmark_stations.sqlite3"
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
+        self.stdout.write(f"Creating a throwaway {connection.vendor} database (migrations)…")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost"], CACHES=BENCH_CACHES):
+                self.run(sizes)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def make_tree(self):
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="社区志愿服务门户", slug="bench-home"))
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "测"},
+        )
+        index = home.add_child(instance=StationIndexPage(title="志愿服务站点", slug="stations"))
+        return index
+
+    def make_areas(self) -> list[Area]:
+        """Districts, streets and communities with centres, about a big city's worth."""
+        rnd = self.random
+        districts = Area.objects.bulk_create(
+            [
+                Area(name=name, level=AreaLevel.DISTRICT, latitude=None, longitude=None)
+                for name in DISTRICTS
+            ]
+        )
+        streets = Area.objects.bulk_create(
+            [
+                Area(
+                    name=f"{district.name[:2]}第{n + 1}街道",
+                    level=AreaLevel.STREET,
+                    parent=district,
+                    latitude=rnd.uniform(*LAT_RANGE),
+                    longitude=rnd.uniform(*LNG_RANGE),
+                )
+                for district in districts
+                for n in range(STREETS_PER_DISTRICT)
+            ]
+        )
+        Area.objects.bulk_create(
+            [
+                Area(
+                    name=f"{street.name}第{n + 1}社区",
+                    level=AreaLevel.COMMUNITY,
+                    parent=street,
+                    latitude=street.latitude + rnd.gauss(0, 0.01),
+                    longitude=street.longitude + rnd.gauss(0, 0.01),
+                )
+                for street in streets
+                for n in range(COMMUNITIES_PER_STREET)
+            ]
+        )
+        return streets
+
+    def add_stations(self, index, streets, types, start: int, count: int):
+        """Insert stations `start`+1 … `start`+`count` under the index with bulk inserts.
+
+        Pages are written as treebeard would (path, depth, url_path) but without add_child's
+        one-by-one bookkeeping, which would take hours at this size.
+        """
+        rnd = self.random
+        content_type = ContentType.objects.get_for_model(StationPage)
+        now = timezone.now()
+        today = timezone.localdate()
+        batch = 5000
+        fields = StationPage._meta.local_concrete_fields
+        quote = connection.ops.quote_name
+        insert = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(StationPage._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        for offset in range(start, start + count, batch):
+            numbers = range(offset + 1, min(offset + batch, start + count) + 1)
+            chosen = [(rnd.choice(streets), rnd.choice(types)) for _ in numbers]
+            pages = Page.objects.bulk_create(
+                [
+                    Page(
+                        content_type=content_type,
+                        title=f"{street.name}{kind.name}{number}号",
+                        draft_title=f"{street.name}{kind.name}{number}号",
+                        slug=f"station-{number}",
+                        path=index.path + path_step(number),
+                        depth=index.depth + 1,
+                        numchild=0,
+                        url_path=f"{index.url_path}station-{number}/",
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=now,
+                        last_published_at=now,
+                        locale_id=index.locale_id,
+                        translation_key=uuid.uuid4(),
+                    )
+                    for number, (street, kind) in zip(numbers, chosen, strict=True)
+                ]
+            )
+            stations = []
+            for page, (street, kind) in zip(pages, chosen, strict=True):
+                valid = rnd.random() < 0.6
+                latitude = street.latitude + rnd.gauss(0, 0.012)
+                stations.append(
+                    StationPage(
+                        page_ptr_id=page.pk,
+                        station_type_id=kind.pk,
+                        street_id=street.pk,
+                        district_id=street.parent_id,
+                        address=f"{street.name}{rnd.randint(1, 400)}号",
+                        latitude=latitude,
+                        # What StationPage.save() derives; bulk inserts must set it themselves.
+                        lat_band=lat_band(latitude),
+                        longitude=street.longitude + rnd.gauss(0, 0.012),
+                        summary="为社区居民提供便民志愿服务",
+                        standard_valid_until=(
+                            today + datetime.timedelta(days=rnd.randint(1, 365)) if valid else None
+                        ),
+                    )
+                )
+            rows = [
+                [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields]
+                for s in stations
+            ]
+            # One transaction per batch: in autocommit every row would be a commit of its own.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(insert, rows)
+        Page.objects.filter(pk=index.pk).update(numchild=start + count)
+        with connection.cursor() as cursor:
+            # What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) keeps current on a site.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    # --- measurements ---------------------------------------------------------------------
+
+    def time_nearby(self, index, search) -> tuple[list[float], float]:
+        """Time `search` (stations_near or nearest_ranked) from random points in the city."""
+        rnd = random.Random(self.options["seed"])  # the same points at every size
+        timings, queries = [], 0
+        for _ in range(self.options["points"]):
+            lat, lng = rnd.uniform(*LAT_RANGE), rnd.uniform(*LNG_RANGE)
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                search(lat=lat, lng=lng, limit=self.options["limit"], base=public_stations(index))
+                timings.append((time.perf_counter() - started) * 1000)
+            queries += len(captured)
+        return timings, queries / self.options["points"]
+
+    def time_requests(self, url: str) -> tuple[list[float], int, int]:
+        client = Client()
+        # Each request clears the query log; start from an empty one so the count is right.
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, HTTP_HOST="localhost")
+        # Read now: the captured list is a view of the log the next request clears.
+        queries = len(captured)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        timings = []
+        for _ in range(self.options["requests"]):
+            started = time.perf_counter()
+            client.get(url, HTTP_HOST="localhost")
+            timings.append((time.perf_counter() - started) * 1000)
+        return timings, queries, len(response.content)
+
+    def run(self, sizes):
+        out = self.stdout.write
+        index = self.make_tree()
+        streets = self.make_areas()
+        types = list(StationType.objects.all())
+        community = Area.objects.communities().order_by("pk").first()
+        out(
+            f"database: {connection.vendor} {connection.Database.__name__} "
+            f"{'.'.join(map(str, connection.get_database_version()))}"
+        )
+        out(f"areas: {Area.objects.count()} (near-select options); station types: {len(types)}")
+
+        present = 0
+        for size in sizes:
+            started = time.perf_counter()
+            self.add_stations(index, streets, types, present, size - present)
+            # Bulk inserts send no signals: say so, as an import would, or caches keep old counts.
+            bump_map_version()
+            present = size
+            out(f"\n== {size:,} stations (generated in {time.perf_counter() - started:.1f} s)")
+
+            for label, search in [
+                ("nearest_ranked (ids, distances)", nearest_ranked),
+                ("stations_near (with the pages)", stations_near),
+            ]:
+                timings, per_search = self.time_nearby(index, search)
+                out(
+                    f"nearest {self.options['limit']}, {label}, {len(timings)} points: "
+                    f"p50 {statistics.median(timings):.2f} ms, "
+                    f"p95 {percentile(timings, 0.95):.2f} ms, max {max(timings):.2f} ms, "
+                    f"{per_search:.1f} queries"
+                )
+            lat, lng = statistics.fmean(LAT_RANGE), statistics.fmean(LNG_RANGE)
+            for label, url in [
+                ("GET /stations/nearby.json", f"/stations/nearby.json?lat={lat}&lng={lng}"),
+                ("GET /stations/", "/stations/"),
+                ("GET /stations/?district=…", f"/stations/?district={streets[0].parent_id}"),
+                ("GET /stations/?near=<社区>", f"/stations/?near={community.pk}"),
+            ]:
+                timings, queries, length = self.time_requests(url)
+                out(
+                    f"{label:28} p50 {statistics.median(timings):7.1f} ms, "
+                    f"p95 {percentile(timings, 0.95):7.1f} ms, {queries} SQL queries, "
+                    f"{length / 1024:.0f} KB"
+                )
+
+            if size == sizes[0] or size == 10_000:
+                self.report_geojson(index, size)
+
+    def report_geojson(self, index, size):
+        started = time.perf_counter()
+        raw = build_geojson(index_page=index, index_url=index.url, query=MapQuery(), system="wgs84")
+        built = (time.perf_counter() - started) * 1000
+        packed = gzip.compress(raw, compresslevel=6, mtime=0)
+        client = Client()
+        url = "/stations/map.geojson"
+        started = time.perf_counter()
+        client.get(url, HTTP_HOST="localhost", HTTP_ACCEPT_ENCODING="gzip")
+        first = (time.perf_counter() - started) * 1000
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, HTTP_HOST="localhost", HTTP_ACCEPT_ENCODING="gzip")
+            cached = (time.perf_counter() - started) * 1000
+        self.stdout.write(
+            f"GeoJSON at {size:,} stations: {len(raw) / 1024:.0f} KB raw, "
+            f"{len(packed) / 1024:.0f} KB gzipped (served {len(response.content) / 1024:.0f} KB); "
+            f"built uncached in {built:.0f} ms; request uncached {first:.0f} ms, "
+            f"cached {cached:.1f} ms with {len(captured)} SQL queries"
+        )

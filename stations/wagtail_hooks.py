@@ -1,0 +1,65 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from stations.models import Area, StationType, VolunteerTeam
+
+
+class StationTypeViewSet(SnippetViewSet):
+    model = StationType
+    icon = "tag"
+    menu_label = _("站点类型")
+    list_display = ["name", "description", "sort_order"]
+    search_fields = ["name"]
+
+
+class AreaViewSet(SnippetViewSet):
+    model = Area
+    icon = "site"
+    menu_label = _("行政区域")
+    list_display = ["name", "level", "parent", "latitude", "longitude"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    ordering = ["level", "sort_order", "name"]
+
+    def get_queryset(self, request):
+        return Area.objects.select_related("parent__parent")
+
+
+class StationReferenceGroup(SnippetViewSetGroup):
+    items = (StationTypeViewSet, AreaViewSet)
+    menu_icon = "site"
+    menu_label = _("站点资料")
+    menu_order = 250
+
+
+register_snippet(StationReferenceGroup)
+
+
+class VolunteerTeamChooserViewSet(ChooserViewSet):
+    """A searchable modal for a team's parent team: there may be thousands of teams."""
+
+    model = VolunteerTeam
+    icon = "group"
+    choose_one_text = _("选择上级队伍")
+    choose_another_text = _("更换上级队伍")
+    per_page = 20
+
+
+@hooks.register("register_admin_viewset")
+def register_team_chooser():
+    return VolunteerTeamChooserViewSet("volunteer_team_chooser")
+
+
+# --- Volunteer registrations: the per-station admin (stations/admin_registrations.py) ---------
+from wagtail_modeladmin.options import modeladmin_register  # noqa: E402
+
+from stations.admin_registrations import RegistrationAdmin, hide_registration_forms  # noqa: E402
+from stations.managers import guard_station_bulk_deletion, guard_station_deletion  # noqa: E402
+
+modeladmin_register(RegistrationAdmin)
+hooks.register("filter_form_submissions_for_user", hide_registration_forms)
+hooks.register("before_delete_page", guard_station_deletion)
+hooks.register("before_bulk_action", guard_station_bulk_deletion)
