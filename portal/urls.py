@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
+from stations import calendar_views
 from stations import views as station_views
 
 urlpatterns = [
@@ -29,6 +30,12 @@ urlpatterns += [
         r"^(?P<page_path>(?:[\w\-]+/)*)(?P<filename>nearby\.json|map\.geojson)$",
         station_views.directory_data,
         name="station_directory_data",
+    ),
+    # Likewise the calendar.ics feeds of an activity, the activity index and a station.
+    re_path(
+        r"^(?P<page_path>(?:[\w\-]+/)*)calendar\.ics$",
+        calendar_views.page_calendar,
+        name="page_calendar",
     ),
     path("", include(wagtail_urls)),
 ]

@@ -9,12 +9,9 @@ import datetime
 import re
 
 from django.contrib import messages
-from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.filters import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +23,12 @@ from wagtail_modeladmin.helpers import DjangoORMSearchHandler, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, IndexView, InspectView
 
+from stations.admin_common import ID as _ID
+from stations.admin_common import (
+    DeclaredFiltersOnlyMixin,
+    IdListFilter,
+    VisibleObjectsOnlyMixin,
+)
 from stations.managers import (
     can_see_registration,
     managed_stations,
@@ -40,14 +43,12 @@ from stations.models import (
     VolunteerTeam,
 )
 from stations.models.registration import MOBILE, NAME, TEAM
+from stations.spreadsheets import ExcelCsvMixin, defuse
 from stations.validators import normalise_mobile
 
 # A filter longer than this is no help; search by station name instead.
 MAX_FILTER_CHOICES = 50
-_ID = re.compile(r"^[0-9]{1,18}$")
 _PHONE_LIKE = re.compile(r"^[0-9+\s\-－—()（）]{4,}$")
-# Cells a spreadsheet would run as a formula (CSV injection): residents typed these.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def answer_fields(page_ids=None) -> list[RegistrationFormField]:
@@ -98,9 +99,10 @@ def _stations_in_scope(user):
     return managed_stations(user)
 
 
-class StationFilter(SimpleListFilter):
+class StationFilter(IdListFilter):
     title = gettext_lazy("站点")
     parameter_name = "station"
+    field_name = "station_id"
 
     def lookups(self, request, model_admin):
         stations = _stations_in_scope(request.user).order_by("title")
@@ -112,16 +114,11 @@ class StationFilter(SimpleListFilter):
         # One station is no choice, but a value in the URL is always applied (and shown).
         return len(self.lookup_choices) > 1 or self.value() is not None
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        return queryset.filter(station_id=int(value)) if _ID.match(value) else queryset.none()
 
-
-class TeamFilter(SimpleListFilter):
+class TeamFilter(IdListFilter):
     title = gettext_lazy("加入的队伍")
     parameter_name = "team"
+    field_name = "team_id"
 
     def lookups(self, request, model_admin):
         station = request.GET.get(StationFilter.parameter_name, "")
@@ -134,12 +131,6 @@ class TeamFilter(SimpleListFilter):
 
     def has_output(self):
         return bool(self.lookup_choices) or self.value() is not None
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        return queryset.filter(team_id=int(value)) if _ID.match(value) else queryset.none()
 
 
 class RegistrationSearchHandler(DjangoORMSearchHandler):
@@ -170,19 +161,13 @@ class RegistrationPermissionHelper(PermissionHelper):
 # --- views --------------------------------------------------------------------------------------
 
 
-class RegistrationIndexView(IndexView):
+class RegistrationIndexView(DeclaredFiltersOnlyMixin, ExcelCsvMixin, IndexView):
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         except IncorrectLookupParameters:
             messages.error(request, _("筛选条件无效，已显示全部注册。"))
             return redirect(self.index_url)
-
-    def get_filters(self, request):
-        # Only the declared filters may narrow the list: modeladmin would otherwise pass any
-        # other query parameter to .filter(), e.g. ?page__owner__password__startswith=…
-        filter_specs, has_filters, _remaining, use_distinct = super().get_filters(request)
-        return filter_specs, has_filters, {}, use_distinct
 
     @cached_property
     def answer_fields(self):
@@ -208,18 +193,7 @@ class RegistrationIndexView(IndexView):
             if field.sensitive and not item.sensitive_consent:
                 value = None
             row[answer_key(field)] = display_answer(value)
-        return {key: _defuse(value) for key, value in row.items()}
-
-    def stream_csv(self, queryset):
-        # A byte-order mark, so Excel opens the UTF-8 file as Chinese rather than mojibake.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
-
-
-def _defuse(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+        return {key: defuse(value) for key, value in row.items()}
 
 
 class RegistrationInspectView(InspectView):
@@ -267,7 +241,8 @@ class RegistrationDeleteView(DeleteView):
         return redirect(self.index_url)
 
 
-class RegistrationAdmin(ModelAdmin):
+class RegistrationAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
+    not_found_message = gettext_lazy("找不到这条注册。")
     model = VolunteerRegistration
     menu_label = gettext_lazy("志愿者注册")
     menu_icon = "group"
@@ -306,25 +281,8 @@ class RegistrationAdmin(ModelAdmin):
         registrations = registrations_visible_to(request.user).select_related("station", "team")
         return registrations.order_by(*self.get_ordering(request))
 
-    # wagtail-modeladmin's inspect, edit and delete views fetch by pk from the default manager,
-    # not from get_queryset: refuse another station's registration before they are built.
-
-    def _visible_or_404(self, request, instance_pk):
-        pk = unquote(instance_pk)
-        if not _ID.match(pk) or not registrations_visible_to(request.user).filter(pk=pk).exists():
-            raise Http404(_("找不到这条注册。"))
-
-    def inspect_view(self, request, instance_pk):
-        self._visible_or_404(request, instance_pk)
-        return super().inspect_view(request, instance_pk)
-
-    def edit_view(self, request, instance_pk):
-        self._visible_or_404(request, instance_pk)
-        return super().edit_view(request, instance_pk)
-
-    def delete_view(self, request, instance_pk):
-        self._visible_or_404(request, instance_pk)
-        return super().delete_view(request, instance_pk)
+    def visible_to(self, user):
+        return registrations_visible_to(user)
 
 
 # --- Wagtail's own form submissions admin -------------------------------------------------------

@@ -11,3 +11,10 @@ class StationsConfig(AppConfig):
         from stations.mapdata import connect_signals
 
         connect_signals()
+
+        # Places an editor adds to a full activity go to its waitlist at once.
+        from wagtail.signals import page_published
+
+        from stations.signup import places_added
+
+        page_published.connect(places_added, dispatch_uid="stations.signup.places_added")

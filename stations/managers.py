@@ -3,7 +3,7 @@
 A manager edits and publishes their own station page, uploads its 七个有 evidence into the
 station's own collection, and sees that station's registrations, nobody else's. Being able to
 edit the whole page tree does not make an editor a station manager: only page permissions set
-directly on a station page do.
+directly on a station page do. The same goes for the sign-ups to the station's activities.
 """
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from stations.models import StationPage, VolunteerRegistration
+from stations.models import ActivitySignup, StationPage, VolunteerRegistration
 
 GROUP_PREFIX = "站点管理员："
 FILES_COLLECTION = "站点资料"
@@ -23,6 +23,10 @@ PAGE_PERMISSIONS = ("change_page", "publish_page")
 MODEL_PERMISSIONS = (
     ("wagtailadmin", "access_admin"),
     ("stations", "view_volunteerregistration"),
+    # The sign-ups admin (admin_signups.py): view to list and export; change only to record
+    # attendance, the one thing it lets anyone alter.
+    ("stations", "view_activitysignup"),
+    ("stations", "change_activitysignup"),
 )
 COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
@@ -152,6 +156,18 @@ def registrations_visible_to(user):
     return registrations.filter(station__in=managed_stations(user))
 
 
+def signups_visible_to(user):
+    """Activity sign-ups, by the same rule as registrations: all of them for superusers and holders
+    of view_all_registrations; otherwise those to the activities of the stations the user
+    manages; none for anyone else."""
+    signups = ActivitySignup.objects.all()
+    if sees_all_registrations(user):
+        return signups
+    if user is None or not user.is_authenticated or not user.is_active:
+        return signups.none()
+    return signups.filter(activity__station__in=managed_stations(user))
+
+
 def visible_station_ids(user) -> set[int] | None:
     """The stations whose registrations the user sees (None: all), cached on the user object,
     which lives for one request, so a listing checks each row without a query per row."""
@@ -170,6 +186,11 @@ def visible_station_ids(user) -> set[int] | None:
 def can_see_registration(user, registration) -> bool:
     ids = visible_station_ids(user)
     return ids is None or registration.station_id in ids
+
+
+def can_see_signup(user, signup) -> bool:
+    ids = visible_station_ids(user)
+    return ids is None or signup.activity.station_id in ids
 
 
 # --- what a manager may not do ------------------------------------------------------------------

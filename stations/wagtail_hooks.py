@@ -4,7 +4,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from stations.models import Area, StationType, VolunteerTeam
+from stations.models import ActivityCategory, Area, StationType, VolunteerTeam
 
 
 class StationTypeViewSet(SnippetViewSet):
@@ -28,8 +28,16 @@ class AreaViewSet(SnippetViewSet):
         return Area.objects.select_related("parent__parent")
 
 
+class ActivityCategoryViewSet(SnippetViewSet):
+    model = ActivityCategory
+    icon = "date"
+    menu_label = _("活动类别")
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+
+
 class StationReferenceGroup(SnippetViewSetGroup):
-    items = (StationTypeViewSet, AreaViewSet)
+    items = (StationTypeViewSet, AreaViewSet, ActivityCategoryViewSet)
     menu_icon = "site"
     menu_label = _("站点资料")
     menu_order = 250
@@ -63,3 +71,8 @@ modeladmin_register(RegistrationAdmin)
 hooks.register("filter_form_submissions_for_user", hide_registration_forms)
 hooks.register("before_delete_page", guard_station_deletion)
 hooks.register("before_bulk_action", guard_station_bulk_deletion)
+
+# --- Activity sign-ups: the per-station admin (stations/admin_signups.py) ----------------------
+from stations.admin_signups import SignupAdmin  # noqa: E402
+
+modeladmin_register(SignupAdmin)

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 import wagtail_factories
 from django.utils import timezone
@@ -14,6 +16,9 @@ from home.models import (
 )
 from stations import standard
 from stations.models import (
+    ActivityCategory,
+    ActivityIndexPage,
+    ActivityPage,
     Area,
     AreaLevel,
     StandardCheck,
@@ -194,6 +199,8 @@ def make_station_index(home):
 
 # --- registration and station managers ------------------------------------------------------
 
+MANAGER_PASSWORD = "pw-manager-123"
+
 
 class VolunteerTeamFactory(DjangoModelFactory):
     """Pass station=…; teams belong to one station."""
@@ -254,6 +261,56 @@ def three_stations(site, *, shipai, liede, beijing):
         station_at(index, lat=lat, lng=lng, street=areas[street], title=title, **extra)
         for street, (lat, lng), title, extra in specs
     )
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+class ActivityCategoryFactory(DjangoModelFactory):
+    name = "社区治理"
+
+    class Meta:
+        model = ActivityCategory
+        django_get_or_create = ("name",)
+
+
+class ActivityIndexPageFactory(wagtail_factories.PageFactory):
+    title = "志愿服务活动"
+    slug = "activities"
+
+    class Meta:
+        model = ActivityIndexPage
+
+
+def next_week_at(hour=9, days=7):
+    """An aware datetime `days` from today at `hour`:00, Asia/Shanghai."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+
+
+class ActivityPageFactory(wagtail_factories.PageFactory):
+    """Pass parent=<ActivityIndexPage> and station=<StationPage>."""
+
+    title = factory.Sequence(lambda n: f"社区清洁志愿活动{n}")
+    slug = factory.Sequence(lambda n: f"activity-{n}")
+    category = factory.SubFactory(ActivityCategoryFactory)
+    starts_at = factory.LazyFunction(next_week_at)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    capacity = 20
+    waitlist_enabled = True
+    summary = "清理社区公共区域，倡导垃圾分类"
+
+    class Meta:
+        model = ActivityPage
+
+
+def make_activity_site():
+    """The default site with a station directory, one station and an activity index:
+    (activity_index, station, areas)."""
+    home, _policies = make_site_tree()
+    stations_index, areas = make_station_index(home), make_areas()
+    station = station_at(stations_index, lat=23.1345, lng=113.3420, street=areas["shipai"])
+    return ActivityIndexPageFactory(parent=home, show_in_menus=True), station, areas
 
 
 def ensure_wagtail_root():

@@ -28,6 +28,7 @@ class HomePage(Page):
         "home.StandardPage",
         "home.PolicyIndexPage",
         "stations.StationIndexPage",
+        "stations.ActivityIndexPage",
         "stations.RegistrationFormPage",
     ]
     max_count = 1
@@ -39,10 +40,12 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from home.figures import site_figures
         from home.policy_register import latest_policies
+        from stations.activity_listing import next_activities
 
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = site_figures()
         context["latest_policies"] = latest_policies(limit=5)
+        context["next_activities"] = next_activities(limit=3)
         return context
 
 

@@ -32,8 +32,12 @@ def in_section(page, section):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced, for pagination that keeps filters."""
+    """The current query string with some parameters replaced (None drops one), for pagination
+    and tabs that keep the filters."""
     params = context["request"].GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     return params.urlencode()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stories",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail_modeladmin",
@@ -108,6 +109,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction begins, not at its first write: concurrent activity
+    # sign-ups then queue up (for up to `timeout` seconds) instead of failing with "database is
+    # locked" halfway through. PostgreSQL gets the same order from SELECT … FOR UPDATE.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app process), else per-process memory.
@@ -201,6 +209,8 @@ MAP_DEFAULT_VIEW = [
 # Registration and sign-up forms: per-IP submission limit (django-ratelimit syntax, e.g. 20/h),
 # counted on the cache so every app process shares it when REDIS_URL is set.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
+# Activity sign-ups and cancellations per client IP (a family signs up several people).
+ACTIVITY_SIGNUP_RATE_LIMIT = os.environ.get("ACTIVITY_SIGNUP_RATE_LIMIT", "30/h")
 # Behind a proxy, the request header holding the client address (e.g. HTTP_X_REAL_IP).
 if os.environ.get("CLIENT_IP_HEADER"):
     RATELIMIT_IP_META_KEY = os.environ["CLIENT_IP_HEADER"]

@@ -1,5 +1,6 @@
 """The test suite: fast hashing, memory cache, plain static storage, media in a temp folder."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -18,3 +19,15 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders; no collectstatic needed here.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's in-memory default: the sign-up concurrency tests open a connection per
+    # thread, and connections sharing an in-memory database fail with "database table is locked"
+    # instead of waiting their turn. Named per process so parallel runs never share one; without
+    # fsync the file is as fast to build and use as memory.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;"
+    )

@@ -1,4 +1,5 @@
-"""Demo stations in Guangzhou's 11 districts, with teams, 七个有 evidence and a registration form.
+"""Demo stations in Guangzhou's 11 districts, with teams, 七个有 evidence, a registration form and
+activities.
 
 Called from `manage.py load_demo`. Everything created here is marked as demo content (`is_demo`,
 a 演示 collection, titles saying 演示); every step looks for what it would create first, so a
@@ -13,6 +14,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from stations import standard
+from stations.demo.activities import load_activities
 from stations.demo.content import (
     COMPLIANCE_MIX,
     EVIDENCE_NOTES,
@@ -214,6 +216,7 @@ def load_stations(home, report, *, manager_password: str = "") -> list[str]:
     index = ensure_station_index(home, report)
     stations = ensure_stations(index, areas, files, report)
     ensure_registration_form(home, index, report)
+    load_activities(home, stations, report)
     if manager_password:
         return ensure_managers(stations, password=manager_password, report=report)
     return []

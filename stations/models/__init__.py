@@ -1,3 +1,12 @@
+from .activities import (
+    ActivityCategory,
+    ActivityImage,
+    ActivityIndexPage,
+    ActivityPage,
+    ActivitySignup,
+    ActivityTally,
+    SignupStatus,
+)
 from .reference import Area, AreaLevel, StationType
 from .registration import RegistrationFormField, RegistrationFormPage, VolunteerRegistration
 from .stations import (
@@ -10,6 +19,13 @@ from .stations import (
 )
 
 __all__ = [
+    "ActivityCategory",
+    "ActivityImage",
+    "ActivityIndexPage",
+    "ActivityPage",
+    "ActivitySignup",
+    "ActivityTally",
+    "SignupStatus",
     "Area",
     "AreaLevel",
     "RegistrationFormField",

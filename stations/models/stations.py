@@ -67,6 +67,10 @@ class StationIndexPage(Page):
         return context
 
 
+# How many upcoming activities a station page lists before linking to the rest.
+UPCOMING_SHOWN = 5
+
+
 class StationPage(DemoContentMixin, Page):
     """A place where community volunteer service is run, and how it stands on the 七个有."""
 
@@ -216,10 +220,16 @@ class StationPage(DemoContentMixin, Page):
         return self.standard_valid_until is not None and self.standard_valid_until >= today
 
     def get_context(self, request, *args, **kwargs):
+        from stations.activity_listing import activities_index, next_activities
+        from stations.calendars import calendar_url
         from stations.profile import station_profile
 
         context = super().get_context(request, *args, **kwargs)
         context["profile"] = station_profile(station=self)
+        context["upcoming_activities"] = next_activities(limit=UPCOMING_SHOWN, station=self)
+        index = activities_index()
+        context["activities_url"] = f"{index.url}?station={self.pk}" if index else None
+        context["calendar_url"] = calendar_url(self)
         return context
 
     def registration_url(self) -> str | None:

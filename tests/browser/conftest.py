@@ -81,3 +81,12 @@ def phone_js(browser):
     page.outside_requests = outside
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def wagtail_root(transactional_db):
+    """Browser tests use a live server, so their database is flushed between tests, taking the
+    root page and locale that Wagtail's migrations made. Put them back before each one."""
+    from tests.factories import ensure_wagtail_root
+
+    ensure_wagtail_root()

@@ -2,7 +2,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, StandardPage
-from stations.models import RegistrationFormPage, StationIndexPage
+from stations.models import ActivityIndexPage, RegistrationFormPage, StationIndexPage
 
 
 class PageTreeRulesTest(WagtailPageTestCase):
@@ -33,7 +33,14 @@ class PageTreeRulesTest(WagtailPageTestCase):
 
     def test_allowed_types_are_exactly_these(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {StandardPage, PolicyIndexPage, StationIndexPage, RegistrationFormPage}
+            HomePage,
+            {
+                StandardPage,
+                PolicyIndexPage,
+                StationIndexPage,
+                RegistrationFormPage,
+                ActivityIndexPage,
+            },
         )
         self.assertAllowedSubpageTypes(PolicyIndexPage, {PolicyDocumentPage})
         self.assertAllowedSubpageTypes(PolicyDocumentPage, set())

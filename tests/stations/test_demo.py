@@ -5,10 +5,19 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from stations import signup
 from stations.coords import distance_m
 from stations.managers import managed_stations
-from stations.models import Area, RegistrationFormPage, StationIndexPage, StationPage
+from stations.models import (
+    ActivityPage,
+    ActivitySignup,
+    Area,
+    RegistrationFormPage,
+    StationIndexPage,
+    StationPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +33,7 @@ def run(*args):
     return out.getvalue()
 
 
-def test_demo_stations_cover_guangzhou_with_a_realistic_mix(client):
+def test_demo_covers_guangzhou_with_a_realistic_mix_of_stations_and_activities(client):
     run()
     districts = Area.objects.districts()
     assert set(districts.values_list("name", flat=True)) == GUANGZHOU_DISTRICTS
@@ -71,11 +80,26 @@ def test_demo_stations_cover_guangzhou_with_a_realistic_mix(client):
     assert "这是演示数据" in html
     assert get_user_model().objects.count() == 0
 
+    # Activities across the demo stations: past ones with attendance, upcoming ones in every
+    # state a resident meets.
+    now = timezone.now()
+    activities = list(ActivityPage.objects.live().select_related("tally"))
+    assert all(a.is_demo for a in activities)
+    assert len({a.station_id for a in activities}) >= 10
+    past = [a for a in activities if a.ends_at <= now]
+    upcoming = [a for a in activities if a.ends_at > now]
+    assert past and upcoming
+    assert ActivitySignup.objects.filter(activity__in=past, attended=True).exists()
+    states = {signup.availability_of(a).state for a in upcoming}
+    assert {"open", "waitlist", "full", "not_open"} <= states
+    nearly_full = [a for a in upcoming if 0 < signup.availability_of(a).places_left <= 1]
+    assert nearly_full
+    assert all(
+        a.tally.confirmed == a.signups.filter(status="confirmed").count() for a in activities
+    )
 
-def test_manager_accounts_only_when_asked_one_per_station(client):
-    run()
-    assert get_user_model().objects.count() == 0
-    output = run("--manager-password", "Station-demo-2026")
+    # Manager accounts only when asked, one per station, and asking again changes nothing.
+    run("--manager-password", "Station-demo-2026")
     output = run("--manager-password", "Station-demo-2026")
     users = get_user_model().objects.all()
     assert users.count() == StationPage.objects.count()

@@ -18,6 +18,7 @@ from wagtail.models import Collection, GroupPagePermission, ModelLogEntry
 from wagtail.permissions import policy_registry
 
 from stations.managers import (
+    MODEL_PERMISSIONS,
     ensure_manager_group,
     ensure_manager_user,
     managed_stations,
@@ -25,6 +26,7 @@ from stations.managers import (
 )
 from stations.models import StationPage, VolunteerRegistration
 from tests.factories import (
+    MANAGER_PASSWORD,
     StationPageFactory,
     VolunteerRegistrationFactory,
     VolunteerTeamFactory,
@@ -36,7 +38,7 @@ from tests.queries import captured_queries
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/admin/stations/volunteerregistration/"
-PASSWORD = "pw-manager-123"
+PASSWORD = MANAGER_PASSWORD
 
 
 def inspect_url(registration):
@@ -91,28 +93,6 @@ def world(home_page):
         index=index, form_page=form_page, a=a, b=b, team_a=team_a, team_b=team_b,
         a1=a1, a2=a2, b1=b1,
     )  # fmt: skip
-
-
-@pytest.fixture
-def users(world, django_user_model):
-    ensure_manager_user(station=world["a"], username="manager-a", password=PASSWORD)
-    ensure_manager_user(station=world["b"], username="manager-b", password=PASSWORD)
-    editor = django_user_model.objects.create_user("editor", password=PASSWORD)
-    # Wagtail's default groups hold add/change/publish on the root page: the whole tree.
-    editor.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Moderators"))
-    viewer = django_user_model.objects.create_user("viewer", password=PASSWORD)
-    viewer.user_permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="view_all_registrations"),
-    )
-    admin = django_user_model.objects.create_superuser("admin", password=PASSWORD)
-    return {
-        "manager_a": django_user_model.objects.get(username="manager-a"),
-        "manager_b": django_user_model.objects.get(username="manager-b"),
-        "editor": editor,
-        "viewer": viewer,
-        "admin": admin,
-    }
 
 
 def client_for(client, users, who):
@@ -193,7 +173,8 @@ def test_the_manager_group_is_idempotent_and_follows_renames(world):
         group.page_permissions.count(),
         group.collection_permissions.count(),
     )
-    assert counts == (2, 2, 4)
+    # Admin access, view registrations, view and change (attendance) activity sign-ups.
+    assert counts == (len(MODEL_PERMISSIONS), 2, 4) == (4, 2, 4)
     assert {p.permission.codename for p in group.page_permissions.all()} == {
         "change_page",
         "publish_page",
@@ -563,3 +544,18 @@ def test_an_editor_above_the_stations_may_still_delete_one(client, users, world)
     c = client_for(client, users, "editor")
     response = c.get(f"/admin/pages/{world['b'].pk}/delete/")
     assert response.status_code == 200
+
+
+def test_groups_made_before_activities_get_the_signups_admin_by_migration(world):
+    import importlib
+
+    from django.apps import apps
+
+    group = ensure_manager_group(world["a"])
+    group.permissions.remove(*group.permissions.filter(codename__endswith="activitysignup"))
+    migration = importlib.import_module("stations.migrations.0005_managers_see_signups")
+    migration.grant(apps, None)
+    migration.grant(apps, None)  # twice changes nothing
+    granted = set(group.permissions.values_list("codename", flat=True))
+    assert {"view_activitysignup", "change_activitysignup"} <= granted
+    assert group.permissions.count() == len(MODEL_PERMISSIONS)

@@ -2,7 +2,13 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, PolicyIndexPage, StandardPage
-from stations.models import RegistrationFormPage, StationIndexPage, StationPage
+from stations.models import (
+    ActivityIndexPage,
+    ActivityPage,
+    RegistrationFormPage,
+    StationIndexPage,
+    StationPage,
+)
 
 
 class StationTreeRulesTest(WagtailPageTestCase):
@@ -24,3 +30,13 @@ class StationTreeRulesTest(WagtailPageTestCase):
         for parent in (StationIndexPage, StationPage, StandardPage):
             self.assertCanNotCreateAt(parent, RegistrationFormPage)
         self.assertAllowedSubpageTypes(RegistrationFormPage, set())
+
+
+class ActivityTreeRulesTest(WagtailPageTestCase):
+    def test_activity_list_under_home_only_and_activities_in_it_as_leaves(self):
+        self.assertCanCreateAt(HomePage, ActivityIndexPage)
+        for parent in (StationIndexPage, StationPage, StandardPage, ActivityIndexPage):
+            self.assertCanNotCreateAt(parent, ActivityIndexPage)
+        self.assertAllowedSubpageTypes(ActivityIndexPage, {ActivityPage})
+        self.assertAllowedParentPageTypes(ActivityPage, {ActivityIndexPage})
+        self.assertAllowedSubpageTypes(ActivityPage, set())

@@ -1,0 +1,20 @@
+"""What the admin's CSV and XLSX exports share: residents' text goes into spreadsheets."""
+
+# Cells a spreadsheet would run as a formula (CSV injection): residents typed these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value):
+    """The value, with a leading apostrophe when a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class ExcelCsvMixin:
+    """For a SpreadsheetExportMixin view (modeladmin's IndexView)."""
+
+    def stream_csv(self, queryset):
+        # A byte-order mark, so Excel opens the UTF-8 file as Chinese rather than mojibake.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
