@@ -9,7 +9,13 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from tests.factories import ensure_wagtail_root, make_station_site, station_at
+from stations.models import VolunteerRegistration
+from tests.factories import (
+    ensure_wagtail_root,
+    make_registration_form,
+    make_station_site,
+    station_at,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,4 +121,27 @@ def test_nearest_by_community_without_javascript(live_server, phone, directory):
     phone.get_by_role("button", name="查找").click()
     assert titles(phone)[:2] == ["龙口西社区志愿服务站", "石牌街学雷锋志愿服务站"]
     expect(phone.get_by_role("heading", name="离“石牌街 · 龙口西社区”最近的站点")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_open_a_station_and_register(live_server, phone, directory):
+    index, _areas = directory
+    make_registration_form(index.get_parent())
+    phone.goto(live_server.url + "/stations/")
+    phone.get_by_role("link", name="猎德街社工站").click()
+    expect(phone.get_by_role("heading", name="猎德街社工站")).to_be_visible()
+    phone.get_by_role("link", name="报名成为本站志愿者").click()
+    expect(phone.locator(".registration__station-name")).to_have_text("猎德街社工站")
+
+    phone.get_by_role("textbox", name="姓名").fill("陈小明")
+    phone.get_by_role("textbox", name="手机号码").fill("139 1234 5678")
+    phone.get_by_role("spinbutton", name="年龄").fill("35")
+    phone.get_by_label("政治面貌").select_option(label="群众")
+    phone.get_by_label("周末").check()
+    phone.get_by_label("我已阅读上面的个人信息处理说明").check()
+    phone.get_by_role("button", name="提交报名").click()
+
+    registration = VolunteerRegistration.objects.get()
+    assert (registration.station.title, registration.mobile) == ("猎德街社工站", "13912345678")
+    expect(phone.get_by_text("猎德街社工站").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
