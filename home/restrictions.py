@@ -25,6 +25,21 @@ def restricted_paths() -> list[tuple[str, int]]:
     return paths
 
 
+def is_public(page) -> bool:
+    """No view restriction on the page or above it."""
+    return not any(
+        page.path.startswith(path) and page.depth >= depth for path, depth in restricted_paths()
+    )
+
+
+def exclude_private(pages):
+    """The pages of a queryset that no view restriction covers (PageQuerySet.public() without
+    its join, which SQLite plans as a scan of every page)."""
+    for path, depth in restricted_paths():
+        pages = pages.exclude(path__startswith=path, depth__gte=depth)
+    return pages
+
+
 def _restrictions_changed(**kwargs):
     cache_versions.bump(VERSION_NAME)
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.restrictions import exclude_private
 from stations import signup
 from stations.directory.forms import ZeroOneField, pick_one
 from stations.models import (
@@ -86,10 +87,8 @@ class Listing:
 
 
 def live_activities() -> QuerySet:
-    return (
-        ActivityPage.objects.live()
-        .public()
-        .select_related("station", "station__district", "category", "tally")
+    return exclude_private(ActivityPage.objects.live()).select_related(
+        "station", "station__district", "category", "tally"
     )
 
 

@@ -10,7 +10,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
-from stations.calendars import CONTENT_TYPE, feed_for_page, is_public
+from home.restrictions import is_public
+from stations.calendars import CONTENT_TYPE, feed_for_page
 
 CACHE_SECONDS = 300
 

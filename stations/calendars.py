@@ -15,7 +15,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
-from home.restrictions import restricted_paths
+from home.restrictions import exclude_private
 from stations.models import ActivityIndexPage, ActivityPage, StationPage
 
 FILENAME = "calendar.ics"
@@ -52,20 +52,9 @@ def calendar_url(page, *, request=None) -> str | None:
     return url + FILENAME if url.endswith("/") else f"{url}/{FILENAME}"
 
 
-def is_public(page) -> bool:
-    """No view restriction on the page or above it (a calendar app cannot log in or give a
-    password, so private pages get no feed at all)."""
-    return not any(
-        page.path.startswith(path) and page.depth >= depth for path, depth in restricted_paths()
-    )
-
-
 def public_activities() -> QuerySet:
     """Published activities nobody needs to log in to see, with what an event shows joined in."""
-    activities = ActivityPage.objects.live().select_related("station", "category")
-    for path, depth in restricted_paths():
-        activities = activities.exclude(path__startswith=path, depth__gte=depth)
-    return activities
+    return exclude_private(ActivityPage.objects.live().select_related("station", "category"))
 
 
 def upcoming_activities(*, index_page=None, station=None, now=None) -> QuerySet:

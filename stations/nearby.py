@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from home.restrictions import restricted_paths
+from home.restrictions import exclude_private
 from stations import summaries
 from stations.coords import lat_band
 from stations.models import StationPage
@@ -69,9 +69,7 @@ def public_stations(index_page=None) -> QuerySet:
     restrictions to the page table, and SQLite with fresh statistics plans that as a scan of every
     page (some 20 ms at 100,000 stations) although there are rarely any restrictions at all.
     """
-    stations = StationPage.objects.live()
-    for path, depth in restricted_paths():
-        stations = stations.exclude(path__startswith=path, depth__gte=depth)
+    stations = exclude_private(StationPage.objects.live())
     if index_page is not None:
         stations = stations.filter(_below(index_page))
     return stations

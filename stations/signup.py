@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from home.restrictions import restricted_paths
+from home.restrictions import is_public
 from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus
 from stations.validators import normalise_mobile, validate_mainland_mobile
 
@@ -160,14 +160,8 @@ def _locked_tally(activity_id) -> ActivityTally:
     return tally
 
 
-def _is_public(page) -> bool:
-    return page.live and not any(
-        page.path.startswith(path) and page.depth >= depth for path, depth in restricted_paths()
-    )
-
-
 def _live_activity(tally) -> ActivityPage:
-    if tally is None or not _is_public(tally.activity):
+    if tally is None or not (tally.activity.live and is_public(tally.activity)):
         raise SignupRefused(_("这个活动已下线，无法报名。"), "gone")
     return tally.activity
 

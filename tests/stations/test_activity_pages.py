@@ -311,3 +311,15 @@ def test_home_page_shows_the_next_few_and_counts_them(client, index, station):
     html = client.get(home.url).content.decode()
     assert "活动0" in html and "活动2" in html and "活动3" not in html
     assert {f.label: f.count for f in site_figures()}["志愿服务活动"] == 4
+
+
+def test_private_activities_are_not_listed_and_take_no_signups(client, index, station):
+    from wagtail.models import PageViewRestriction
+
+    private = ActivityPageFactory(parent=index, station=station, title="内部培训")
+    ActivityPageFactory(parent=index, station=station, title="公开活动")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    assert titles(client.get(index.url)) == ["公开活动"]
+    with pytest.raises(signup.SignupRefused) as refused:
+        signup.sign_up(activity=private, name="张三", mobile="13800000001")
+    assert refused.value.code == "gone"
