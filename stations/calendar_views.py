@@ -8,9 +8,10 @@ from the tree's url_path; routable sub-pages (a sign-up's status page) are never
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from home.restrictions import is_public
+from home.routing import live_page_at
 from stations.calendars import CONTENT_TYPE, feed_for_page
 
 CACHE_SECONDS = 300
@@ -18,19 +19,13 @@ CACHE_SECONDS = 300
 
 @require_safe
 def page_calendar(request, page_path: str):
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    page = (
-        Page.objects.live()
-        .filter(url_path=site.root_page.url_path + page_path)
-        .order_by("path")
-        .first()
-    )
+    page = live_page_at(request, page_path)
     # Drafts, private sections and pages of other types have no feed; all look alike: not found.
     if page is None or not is_public(page):
         raise Http404
-    feed = feed_for_page(page=page, request=request, host=site.hostname)
+    # Found above, so the site is cached on the request.
+    host = Site.find_for_request(request).hostname
+    feed = feed_for_page(page=page, request=request, host=host)
     if feed is None:
         raise Http404
     response = HttpResponse(feed.to_ical(), content_type=CONTENT_TYPE)

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Site
 
+from home.routing import live_page_at
 from stations.coords import COORDINATE_SYSTEMS, WGS84, from_display, to_display
 from stations.mapdata import MapQuery, geojson_etag, gzipped_geojson
 from stations.models import Area, StationIndexPage, StationType
@@ -273,12 +273,8 @@ def directory_data(request, page_path: str, filename: str):
     Wagtail's page URLs cannot hold a dot, so these files get their own URL pattern; the directory
     is found from the path in front of the file name within the request's site.
     """
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    url_path = site.root_page.url_path + page_path
     # A directory in a private section is found, but public_stations() then lists none of it.
-    index_page = StationIndexPage.objects.live().filter(url_path=url_path).first()
+    index_page = live_page_at(request, page_path, StationIndexPage.objects.all())
     if index_page is None:
         raise Http404
     if filename == "nearby.json":
