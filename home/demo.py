@@ -7,7 +7,9 @@ Later sections add their own steps to `load_demo`.
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
@@ -64,6 +66,7 @@ class DemoReport:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     manager_usernames: list[str] = field(default_factory=list)
+    staff_usernames: list[str] = field(default_factory=list)
 
     def record(self, created: bool, label: str):
         (self.created if created else self.existing).append(label)
@@ -93,10 +96,15 @@ def ensure_home_page(report: DemoReport) -> HomePage:
     site = Site.objects.filter(is_default_site=True).first() or Site(
         hostname="localhost", port=80, is_default_site=True
     )
-    if site.root_page_id != home.pk or site.site_name != "社区志愿服务门户":
-        site.root_page = home
-        site.site_name = "社区志愿服务门户"
-        site.save()
+    if (site.hostname, site.port) == ("localhost", 80):
+        # Wagtail's placeholder: use the address the site is served on, which canonical links,
+        # feeds and the sitemap are built from. A real hostname set in the admin is kept.
+        served = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = served.hostname or "localhost"
+        site.port = served.port or (443 if served.scheme == "https" else 80)
+    site.root_page = home
+    site.site_name = site.site_name or "社区志愿服务门户"
+    site.save()
     return home
 
 
@@ -208,13 +216,35 @@ def load_about(home: HomePage, report: DemoReport):
     )
 
 
-def load_demo(*, seeds_dir: Path, manager_password: str = "") -> DemoReport:
-    """The whole demo site; station manager accounts only when a password is given for them."""
+# Accounts to try the review workflow with (stories/review.py).
+DEMO_STAFF = [("demo-editor", "EDITORS_GROUP"), ("demo-reviewer", "REVIEWERS_GROUP")]
+
+
+def ensure_staff(password: str, report: DemoReport) -> list[str]:
+    from stories import review
+
+    for username, group in DEMO_STAFF:
+        created = review.ensure_staff_user(
+            username=username, group_name=getattr(review, group), password=password
+        )
+        report.record(created, f"账号 {username}")
+    return [username for username, _group in DEMO_STAFF]
+
+
+def load_demo(
+    *, seeds_dir: Path, manager_password: str = "", editor_password: str = ""
+) -> DemoReport:
+    """The whole demo site; station manager, editor and reviewer accounts only when a password
+    is given for them."""
     from stations.demo import load_stations
+    from stories.demo import load_stories
 
     report = DemoReport()
     home = ensure_home_page(report)
     report.manager_usernames = load_stations(home, report, manager_password=manager_password)
+    load_stories(home, report)
+    if editor_password:
+        report.staff_usernames = ensure_staff(editor_password, report)
     load_policies(home, seeds_dir=seeds_dir, report=report)
     load_about(home, report)
     return report

@@ -18,18 +18,31 @@ class HomePage(Page):
         help_text=_("一两句话说明本站是什么、能做什么。"),
     )
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
+    featured_story = models.ForeignKey(
+        "stories.StoryPage",
+        verbose_name=_("推荐故事"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("显示在首页最显眼的位置；不选则显示最新一篇有封面图的故事。"),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("featured_story"),
+        FieldPanel("body"),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    # Later sections (activities, stories) add their index types here.
     subpage_types = [
         "home.StandardPage",
         "home.PolicyIndexPage",
         "stations.StationIndexPage",
         "stations.ActivityIndexPage",
         "stations.RegistrationFormPage",
+        "stories.StoryIndexPage",
     ]
     max_count = 1
 
@@ -37,12 +50,21 @@ class HomePage(Page):
         verbose_name = _("首页")
         verbose_name_plural = _("首页")
 
+    def structured_data(self, request):
+        from home.seo import website_data
+
+        return website_data(self, request)
+
     def get_context(self, request, *args, **kwargs):
         from home.figures import site_figures
         from home.policy_register import latest_policies
         from stations.activity_listing import next_activities
+        from stories.listing import featured_story, latest_stories
 
         context = super().get_context(request, *args, **kwargs)
+        featured = featured_story(self)
+        context["featured_story"] = featured
+        context["latest_stories"] = latest_stories(limit=3, exclude=featured)
         context["figures"] = site_figures()
         context["latest_policies"] = latest_policies(limit=5)
         context["next_activities"] = next_activities(limit=3)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -45,8 +46,8 @@ class PolicyKind(models.Model):
         return self.name
 
 
-class PolicyIndexPage(Page):
-    """The register at /policies/: filters, 文号 lookup, pagination."""
+class PolicyIndexPage(RoutablePageMixin, Page):
+    """The register at /policies/: filters, 文号 lookup, pagination; its Atom feed at feed/."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
@@ -67,6 +68,12 @@ class PolicyIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["register"] = policy_register(index_page=self, params=request.GET)
         return context
+
+    @path("feed/")
+    def feed(self, request):
+        from home.feeds import PolicyFeed
+
+        return PolicyFeed()(request, index=self)
 
 
 class PolicyDocumentPage(Page):
@@ -196,6 +203,11 @@ class PolicyDocumentPage(Page):
             parsed.year,
             parsed.serial,
         )
+
+    def structured_data(self, request):
+        from home.seo import legislation_data
+
+        return legislation_data(self, request)
 
     def get_context(self, request, *args, **kwargs):
         from home.policy_register import related_documents

@@ -41,3 +41,14 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.inclusion_tag("includes/sharing_meta.html", takes_context=True)
+def sharing_meta(context):
+    """Canonical link, Open Graph tags and JSON-LD for the page being shown (home/seo.py)."""
+    from home.seo import sharing_meta as build
+
+    page, request = context.get("page"), context.get("request")
+    if page is None or request is None or not hasattr(page, "get_full_url"):
+        return {"meta": None}
+    return {"meta": build(page.specific_deferred, request)}

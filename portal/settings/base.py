@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -162,8 +164,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "社区志愿服务门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "rtf", "txt", "xlsx", "xls", "zip"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Approval through the review workflow publishes; reviewers need no publish permission of their own.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "stories.review.publish_approved"
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "docx", "doc", "odt", "pdf", "rtf", "txt", "xlsx", "xls", "zip",
+    # Story videos (stories.blocks.VideoBlock) are documents the site serves itself.
+    "mp4", "m4v", "webm",
+]  # fmt: skip
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Played in the page, not downloaded, when a <video> asks for them.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "video/mp4", "video/webm"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"

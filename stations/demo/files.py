@@ -13,7 +13,7 @@ from wagtail.models import Collection
 DEMO_COLLECTION = "演示资料"
 
 
-def _demo_collection() -> Collection:
+def demo_collection() -> Collection:
     existing = Collection.get_first_root_node().get_children().filter(name=DEMO_COLLECTION).first()
     return existing or Collection.get_first_root_node().add_child(name=DEMO_COLLECTION)
 
@@ -35,7 +35,7 @@ def _plaque_png(colour: tuple[int, int, int]) -> bytes:
 
 def ensure_evidence(report) -> dict:
     """One plaque photo, one street-front photo and one rules document, shared by demo stations."""
-    collection = _demo_collection()
+    collection = demo_collection()
     Image = get_image_model()
     Document = get_document_model()
     files = {}

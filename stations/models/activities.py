@@ -257,6 +257,15 @@ class ActivityPage(DemoContentMixin, Page):
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
 
+    def structured_data(self, request):
+        from stations.seo import activity_data
+
+        return activity_data(self, request)
+
+    def sharing_image(self):
+        first = self.images.select_related("image").order_by("sort_order").first()
+        return (first.image, first.caption or self.title) if first else None
+
     def get_context(self, request, *args, **kwargs):
         from stations.signup_views import activity_context
 

@@ -69,6 +69,7 @@ class StationIndexPage(Page):
 
 # How many upcoming activities a station page lists before linking to the rest.
 UPCOMING_SHOWN = 5
+STORIES_SHOWN = 10
 
 
 class StationPage(DemoContentMixin, Page):
@@ -223,6 +224,7 @@ class StationPage(DemoContentMixin, Page):
         from stations.activity_listing import activities_index, next_activities
         from stations.calendars import calendar_url
         from stations.profile import station_profile
+        from stories.listing import latest_stories
 
         context = super().get_context(request, *args, **kwargs)
         context["profile"] = station_profile(station=self)
@@ -230,7 +232,17 @@ class StationPage(DemoContentMixin, Page):
         index = activities_index()
         context["activities_url"] = f"{index.url}?station={self.pk}" if index else None
         context["calendar_url"] = calendar_url(self)
+        context["station_stories"] = latest_stories(limit=STORIES_SHOWN, station=self)
         return context
+
+    def structured_data(self, request):
+        from stations.seo import station_data
+
+        return station_data(self, request)
+
+    def sharing_image(self):
+        photo = self.photos.select_related("image").order_by("sort_order").first()
+        return (photo.image, photo.alt_text) if photo else None
 
     def registration_url(self) -> str | None:
         """The registration form with this station chosen, or None when there is no form."""

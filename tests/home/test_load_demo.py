@@ -10,6 +10,8 @@ from wagtail.models import Page, Site
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, PolicyRelation, StandardPage
 from stations.models import Area, StationPage, VolunteerTeam
+from stories.models import StoryIndexPage, StoryPage
+from stories.review import EDITORS_GROUP, REVIEWERS_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,7 @@ def counts():
         "stations": StationPage.objects.count(),
         "areas": Area.objects.count(),
         "teams": VolunteerTeam.objects.count(),
+        "stories": StoryPage.objects.count(),
     }
 
 
@@ -76,6 +79,27 @@ def test_load_demo_builds_the_tree_and_every_seed_document():
     assert policies.get(doc_number="穗民〔2019〕62号").issued == "2019"
     assert policies.get(doc_number="民政部令第67号").doc_issuer_code == "民政部令"
 
+    # Stories from the documents' examples: demo content, with awards, years and places.
+    stories = StoryPage.objects.live().child_of(StoryIndexPage.objects.child_of(home).get())
+    assert stories.count() == 7 and not stories.filter(is_demo=False).exists()
+    assert set(stories.values_list("honoree_kind", flat=True)) == {
+        "volunteer",
+        "team",
+        "station",
+        "organisation",
+        "project",
+    }
+    assert stories.get(slug="xinxingjie-first-community-volunteers").region == "天津市和平区"
+    mayor = stories.get(slug="shenzhen-mayor-award-volunteer")
+    assert (mayor.award.name, mayor.award.tier, mayor.year) == ("市长奖", 3, 2015)
+    model_station = stories.get(honoree_kind="station")
+    assert model_station.station.meets_standard
+    assert model_station.district_id == model_station.station.district_id
+    assert all(story.cover_image_id and story.cover_alt for story in stories)
+    # The site's address is where the README serves it, for canonical links and feeds.
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == settings.WAGTAILADMIN_BASE_URL
+
     assert "No admin user was created" in output
     assert get_user_model().objects.count() == 0
 
@@ -95,6 +119,16 @@ def test_admin_user_only_when_asked_or_from_the_environment(monkeypatch):
     user.refresh_from_db()
     assert user.check_password("Portal-demo-2026!")  # an existing account is never changed
 
+    # Accounts to try the review workflow with, only when asked.
+    assert not get_user_model().objects.filter(username="demo-editor").exists()
+    output = run("--editor-password", "Review-demo-2026")
+    editor = get_user_model().objects.get(username="demo-editor")
+    reviewer = get_user_model().objects.get(username="demo-reviewer")
+    assert [g.name for g in editor.groups.all()] == [EDITORS_GROUP]
+    assert [g.name for g in reviewer.groups.all()] == [REVIEWERS_GROUP]
+    assert reviewer.check_password("Review-demo-2026")
+    assert "demo-editor" in output and "demo-reviewer" in output
+
     monkeypatch.setenv("DEMO_ADMIN_USERNAME", "env-admin")
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "Env-demo-pass-2026")
     # The defaults are read when the parser is built, i.e. per call.
@@ -107,6 +141,8 @@ def test_weak_or_missing_admin_password_is_refused():
         run("--admin-user", "x")
     with pytest.raises(CommandError, match="refused"):
         run("--admin-user", "x", "--admin-password", "123")
+    with pytest.raises(CommandError, match="Editor password refused"):
+        run("--editor-password", "123")
     assert get_user_model().objects.count() == 0
     assert Page.objects.count() == 2  # checked before anything was loaded
 

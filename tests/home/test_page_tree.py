@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, StandardPage
 from stations.models import ActivityIndexPage, RegistrationFormPage, StationIndexPage
+from stories.models import StoryIndexPage, StoryPage
 
 
 class PageTreeRulesTest(WagtailPageTestCase):
@@ -40,8 +41,21 @@ class PageTreeRulesTest(WagtailPageTestCase):
                 StationIndexPage,
                 RegistrationFormPage,
                 ActivityIndexPage,
+                StoryIndexPage,
             },
         )
         self.assertAllowedSubpageTypes(PolicyIndexPage, {PolicyDocumentPage})
         self.assertAllowedSubpageTypes(PolicyDocumentPage, set())
         self.assertAllowedParentPageTypes(PolicyDocumentPage, {PolicyIndexPage})
+
+    def test_stories_live_in_their_index_under_home(self):
+        self.assertCanCreateAt(HomePage, StoryIndexPage)
+        self.assertCanNotCreateAt(StandardPage, StoryIndexPage)
+        self.assertCanNotCreateAt(StoryIndexPage, StoryIndexPage)
+        self.assertCanCreateAt(StoryIndexPage, StoryPage)
+        self.assertCanNotCreateAt(HomePage, StoryPage)
+        self.assertCanNotCreateAt(StandardPage, StoryPage)
+        self.assertAllowedSubpageTypes(StoryIndexPage, {StoryPage})
+        self.assertAllowedSubpageTypes(StoryPage, set())
+        self.assertAllowedParentPageTypes(StoryPage, {StoryIndexPage})
+        self.assertAllowedParentPageTypes(StoryIndexPage, {HomePage})

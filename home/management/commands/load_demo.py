@@ -47,6 +47,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--editor-password",
+            default=os.environ.get("DEMO_EDITOR_PASSWORD", ""),
+            help=(
+                "Also create 'demo-editor' (内容编辑: writes and submits) and 'demo-reviewer' "
+                "(内容审核员: approves or requests changes) with this password, to try the "
+                "review workflow (or set DEMO_EDITOR_PASSWORD)."
+            ),
+        )
+
     def handle(
         self,
         *args,
@@ -55,6 +65,7 @@ class Command(BaseCommand):
         admin_password,
         admin_email,
         manager_password,
+        editor_password,
         verbosity,
         **options,
     ):
@@ -66,14 +77,18 @@ class Command(BaseCommand):
             raise CommandError("--admin-user needs --admin-password (or DEMO_ADMIN_PASSWORD).")
         if admin_user:
             self._check_password(admin_user, admin_password, admin_email)
-        if manager_password:
+        for label, password in (("Manager", manager_password), ("Editor", editor_password)):
+            if not password:
+                continue
             try:
-                validate_password(manager_password)
+                validate_password(password)
             except ValidationError as error:
                 refused = " ".join(error.messages)
-                raise CommandError(f"Manager password refused: {refused}") from None
+                raise CommandError(f"{label} password refused: {refused}") from None
 
-        report = load_demo(seeds_dir=seeds, manager_password=manager_password)
+        report = load_demo(
+            seeds_dir=seeds, manager_password=manager_password, editor_password=editor_password
+        )
         if verbosity > 1:
             for label in report.created:
                 self.stdout.write(f"  created  {label}")
@@ -90,6 +105,11 @@ class Command(BaseCommand):
                 f"Station managers: {len(report.manager_usernames)} accounts, e.g. "
                 f"'{report.manager_usernames[0]}', with the password given; each sees only "
                 f"its own station at {settings.WAGTAILADMIN_BASE_URL}/admin/."
+            )
+        if report.staff_usernames:
+            self.stdout.write(
+                f"Review workflow: '{report.staff_usernames[0]}' writes and submits, "
+                f"'{report.staff_usernames[1]}' approves, with the password given."
             )
         if admin_user:
             self._ensure_admin(admin_user, admin_password, admin_email)

@@ -1,0 +1,32 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from stories.models import Award, Occasion
+
+
+class AwardViewSet(SnippetViewSet):
+    model = Award
+    icon = "pick"
+    menu_label = _("嘉许奖项")
+    list_display = ["name", "conferred_by", "level", "tier"]
+    list_filter = ["level"]
+    search_fields = ["name", "conferred_by"]
+
+
+class OccasionViewSet(SnippetViewSet):
+    model = Occasion
+    icon = "date"
+    menu_label = _("嘉许时机")
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+
+
+class StoryReferenceGroup(SnippetViewSetGroup):
+    items = (AwardViewSet, OccasionViewSet)
+    menu_icon = "pick"
+    menu_label = _("嘉许资料")
+    menu_order = 260
+
+
+register_snippet(StoryReferenceGroup)
