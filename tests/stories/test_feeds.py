@@ -111,3 +111,9 @@ def test_policy_feed_has_the_documents_with_their_numbers(client, policy_index):
 
 def test_feeds_of_a_missing_section_are_not_found(client, home_page):
     assert client.get("/stories/feed/").status_code == 404
+
+
+def test_the_policy_register_links_its_feed(client, policy_index):
+    html = client.get(policy_index.url).content.decode()
+    assert 'type="application/atom+xml" title="政策文件" href="/policies/feed/"' in html
+    assert '<a href="/policies/feed/">订阅（Atom）</a>' in html
