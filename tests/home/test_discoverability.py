@@ -83,7 +83,11 @@ def meta(html: str, prop: str) -> str | None:
 
 def test_sitemap_lists_every_public_page_and_nothing_else(client, world):
     pages, draft, private = world
-    response = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    [part] = [loc.text for loc in ET.fromstring(index.content).iter(f"{SITEMAP}loc")]
+    assert part == "http://testserver/sitemap-pages.xml"
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     urls = ET.fromstring(response.content).findall(f"{SITEMAP}url")
     locations = {url.find(f"{SITEMAP}loc").text for url in urls}
@@ -202,3 +206,20 @@ def test_markup_in_a_title_cannot_break_out_of_the_json_ld(client, world):
         meta(html, "og:title")
         == "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 好邻居"
     )
+
+
+def test_a_large_sitemap_is_split_into_pages(client, world, monkeypatch):
+    from wagtail.contrib.sitemaps import Sitemap
+
+    monkeypatch.setattr(Sitemap, "limit", 4)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    parts = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert parts == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-pages.xml?p=2",
+        "http://testserver/sitemap-pages.xml?p=3",
+    ]
+    last = ET.fromstring(client.get("/sitemap-pages.xml?p=3").content)
+    assert len(last.findall(f"{SITEMAP}url")) == 2  # 10 pages, 4 per sitemap page
+    assert client.get("/sitemap-pages.xml?p=9").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
