@@ -68,7 +68,11 @@ def test_map_filter_and_nearest_from_my_location(live_server, phone_js, director
     expect(page.locator('#station-map[data-features="2"]')).to_be_attached()
 
     # A marker opens a popup that links to its station.
-    page.locator("#station-map .leaflet-marker-icon:not(.marker-cluster)").first.click()
+    # Dispatched on the marker itself: a pointer click at its position can miss while the map
+    # is still animating to the new bounds (seen under load, with two test workers).
+    marker = page.locator("#station-map .leaflet-marker-icon:not(.marker-cluster)").first
+    marker.wait_for()
+    marker.dispatch_event("click")
     popup_link = page.locator(".leaflet-popup .map-popup__title")
     expect(popup_link).to_be_visible()
     assert popup_link.inner_text() in ("北京街社工站", "北京路城市志愿服务站")
