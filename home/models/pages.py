@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
+from search.fields import analysed
 
 
 class HomePage(Page):
@@ -33,7 +34,9 @@ class HomePage(Page):
         FieldPanel("featured_story"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = analysed(
+        Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    )
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -78,7 +81,9 @@ class StandardPage(Page):
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = analysed(
+        Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    )
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]

@@ -14,6 +14,7 @@ from wagtail.search import index
 from home.docnumbers import parse_doc_number
 from home.partial_dates import EXPECTED as DATE_EXPECTED
 from home.partial_dates import parse_partial_date
+from search.fields import analysed
 
 
 class PolicyLevel(models.TextChoices):
@@ -52,7 +53,7 @@ class PolicyIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.PolicyDocumentPage"]
@@ -130,19 +131,22 @@ class PolicyDocumentPage(Page):
         InlinePanel("attachments", label=_("附件"), heading=_("附件")),
         InlinePanel("related_links", label=_("相关文件"), heading=_("相关文件")),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("doc_number", boost=5),
-        index.AutocompleteField("doc_number"),
-        index.SearchField("issuer", boost=2),
-        index.SearchField("region"),
-        index.SearchField("body"),
-        index.FilterField("level"),
-        index.FilterField("kind"),
-        index.FilterField("status"),
-        index.FilterField("issued_year"),
-        index.FilterField("issued_on"),
-        index.RelatedFields("kind", [index.SearchField("name")]),
-    ]
+    search_fields = analysed(
+        Page.search_fields
+        + [
+            index.SearchField("doc_number", boost=5),
+            index.AutocompleteField("doc_number"),
+            index.SearchField("issuer", boost=2),
+            index.SearchField("region"),
+            index.SearchField("body"),
+            index.FilterField("level"),
+            index.FilterField("kind"),
+            index.FilterField("status"),
+            index.FilterField("issued_year"),
+            index.FilterField("issued_on"),
+            index.RelatedFields("kind", [index.SearchField("name")]),
+        ]
+    )
 
     parent_page_types = ["home.PolicyIndexPage"]
     subpage_types = []

@@ -179,19 +179,23 @@ WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # Search: Wagtail's database backend by default; Elasticsearch when ELASTICSEARCH_URL is set.
+# Both analyse Chinese text the same way (search/analysis.py). With Elasticsearch the database
+# index is kept too, so the site search falls back to it when the cluster cannot be reached.
+DATABASE_SEARCH = {"BACKEND": "search.backends.database"}
 if os.environ.get("ELASTICSEARCH_URL"):
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch9",
+            "BACKEND": "search.backends.elasticsearch9",
             "URLS": env_list("ELASTICSEARCH_URL"),
-            "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "portal"),
-            "TIMEOUT": 5,
+            "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal_"),
+            "TIMEOUT": int(os.environ.get("ELASTICSEARCH_TIMEOUT", "5")),
             "OPTIONS": {},
             "INDEX_SETTINGS": {},
-        }
+        },
+        "database": DATABASE_SEARCH,
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    WAGTAILSEARCH_BACKENDS = {"default": DATABASE_SEARCH}
 
 # Map tiles for the station map: any XYZ tile server. Coordinates are stored in WGS-84; with a
 # GCJ-02 provider (高德, 腾讯) every coordinate sent to the browser is shifted to match the tiles.

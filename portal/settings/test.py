@@ -31,3 +31,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
         "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;"
     )
+
+# The suite searches the database index wherever it runs; the Elasticsearch path has its own
+# module, tests/search/test_elasticsearch_live.py, which uses ELASTICSEARCH_URL when it is set.
+WAGTAILSEARCH_BACKENDS = {"default": DATABASE_SEARCH}  # noqa: F405

@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.models import DemoContentMixin
+from search.fields import analysed
 from stations.validators import validate_latitude, validate_longitude, validate_phone
 
 
@@ -44,7 +45,7 @@ class ActivityIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["stations.ActivityPage"]
@@ -177,17 +178,22 @@ class ActivityPage(DemoContentMixin, Page):
         InlinePanel("images", heading=_("活动图片"), label=_("图片")),
     ]
     promote_panels = Page.promote_panels + DemoContentMixin.demo_panels
-    search_fields = Page.search_fields + [
-        index.SearchField("summary", boost=2),
-        index.SearchField("description"),
-        index.SearchField("place_name"),
-        index.SearchField("address"),
-        index.RelatedFields("station", [index.SearchField("title")]),
-        index.RelatedFields("category", [index.SearchField("name")]),
-        index.FilterField("starts_at"),
-        index.FilterField("station"),
-        index.FilterField("category"),
-    ]
+    search_fields = analysed(
+        Page.search_fields
+        + [
+            index.SearchField("summary", boost=2),
+            index.SearchField("description"),
+            index.SearchField("place_name"),
+            index.SearchField("address"),
+            # The station's name as body text: in a RelatedFields it would be indexed as this
+            # page's title and rank every activity of a station like its own page.
+            index.SearchField("station_name"),
+            index.RelatedFields("category", [index.SearchField("name")]),
+            index.FilterField("starts_at"),
+            index.FilterField("station"),
+            index.FilterField("category"),
+        ]
+    )
 
     parent_page_types = ["stations.ActivityIndexPage"]
     subpage_types = []
@@ -228,6 +234,10 @@ class ActivityPage(DemoContentMixin, Page):
         result = super().save(*args, **kwargs)
         ActivityTally.objects.get_or_create(activity_id=self.pk)
         return result
+
+    @property
+    def station_name(self) -> str:
+        return self.station.title
 
     # Where and how to reach: the activity's own when given, else its station's.
     @property

@@ -13,8 +13,10 @@ from wagtail.contrib.forms.models import (
     AbstractFormSubmission,
 )
 from wagtail.fields import RichTextField
+from wagtail.search import index
 
 from home.models import DemoContentMixin
+from search.fields import analysed
 
 # Field types the registration form adds to the form builder's own: they carry meaning the
 # portal relies on (who registered, their mobile, the team they join), so they are stored in
@@ -102,6 +104,7 @@ class RegistrationFormPage(DemoContentMixin, AbstractEmailForm):
         ),
     ]
     promote_panels = AbstractEmailForm.promote_panels + DemoContentMixin.demo_panels
+    search_fields = analysed(AbstractEmailForm.search_fields + [index.SearchField("intro")])
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.models import DemoContentMixin
+from search.fields import analysed
 from stations import standard
 from stations.coords import lat_band
 from stations.forms import StandardChecksPanel, StationPageForm
@@ -49,7 +50,7 @@ class StationIndexPage(Page):
         FieldPanel("intro"),
         PageChooserPanel("registration_page", "stations.RegistrationFormPage"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["stations.StationPage"]
@@ -164,18 +165,21 @@ class StationPage(DemoContentMixin, Page):
     ]
     promote_panels = Page.promote_panels + DemoContentMixin.demo_panels
     base_form_class = StationPageForm
-    search_fields = Page.search_fields + [
-        index.SearchField("summary", boost=2),
-        index.SearchField("address"),
-        index.SearchField("service_content"),
-        index.RelatedFields("station_type", [index.SearchField("name")]),
-        index.RelatedFields("street", [index.SearchField("name")]),
-        index.RelatedFields("district", [index.SearchField("name")]),
-        index.FilterField("station_type"),
-        index.FilterField("district"),
-        index.FilterField("street"),
-        index.FilterField("standard_valid_until"),
-    ]
+    search_fields = analysed(
+        Page.search_fields
+        + [
+            index.SearchField("summary", boost=2),
+            index.SearchField("address"),
+            index.SearchField("service_content"),
+            index.RelatedFields("station_type", [index.SearchField("name")]),
+            index.RelatedFields("street", [index.SearchField("name")]),
+            index.RelatedFields("district", [index.SearchField("name")]),
+            index.FilterField("station_type"),
+            index.FilterField("district"),
+            index.FilterField("street"),
+            index.FilterField("standard_valid_until"),
+        ]
+    )
 
     parent_page_types = ["stations.StationIndexPage"]
     subpage_types = []

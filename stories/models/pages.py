@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.models import DemoContentMixin
+from search.fields import analysed
 from stories.blocks import StoryStreamBlock
 
 FIRST_YEAR = 1949
@@ -34,7 +35,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["stories.StoryPage"]
@@ -154,19 +155,22 @@ class StoryPage(DemoContentMixin, Page):
         FieldPanel("body"),
     ]
     settings_panels = Page.settings_panels + DemoContentMixin.demo_panels
-    search_fields = Page.search_fields + [
-        index.SearchField("summary", boost=2),
-        index.SearchField("honoree_name", boost=3),
-        index.SearchField("region"),
-        index.SearchField("body"),
-        index.RelatedFields("award", [index.SearchField("name")]),
-        index.RelatedFields("occasion", [index.SearchField("name")]),
-        index.FilterField("year"),
-        index.FilterField("honoree_kind"),
-        index.FilterField("award"),
-        index.FilterField("district"),
-        index.FilterField("story_date"),
-    ]
+    search_fields = analysed(
+        Page.search_fields
+        + [
+            index.SearchField("summary", boost=2),
+            index.SearchField("honoree_name", boost=3),
+            index.SearchField("region"),
+            index.SearchField("body"),
+            index.RelatedFields("award", [index.SearchField("name")]),
+            index.RelatedFields("occasion", [index.SearchField("name")]),
+            index.FilterField("year"),
+            index.FilterField("honoree_kind"),
+            index.FilterField("award"),
+            index.FilterField("district"),
+            index.FilterField("story_date"),
+        ]
+    )
 
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []

@@ -87,7 +87,7 @@ def test_integrations_turn_on_from_the_environment():
     ) == [
         "django.db.backends.postgresql",
         "django.core.cache.backends.redis.RedisCache",
-        "wagtail.search.backends.elasticsearch9",
+        "search.backends.elasticsearch9",
     ]
 
 
@@ -95,7 +95,7 @@ def test_without_integrations_everything_is_embedded():
     assert backends_with() == [
         "django.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
-        "wagtail.search.backends.database",
+        "search.backends.database",
     ]
 
 
@@ -110,3 +110,17 @@ def test_env_example_lists_every_variable():
         "CSRF_TRUSTED_ORIGINS",
     ):
         assert f"\n{name}=" in f"\n{text}" or f"\n# {name}=" in f"\n{text}", name
+
+
+def test_elasticsearch_keeps_the_database_index_as_its_fallback():
+    code = (
+        "from portal.settings import base as s;"
+        "print(s.WAGTAILSEARCH_BACKENDS['database']['BACKEND']);"
+        "print(s.WAGTAILSEARCH_BACKENDS['default']['INDEX_PREFIX'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in INTEGRATIONS}
+    env["ELASTICSEARCH_URL"] = "http://es1:9200,http://es2:9200"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["search.backends.database", "portal_"]

@@ -49,6 +49,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from home.models import HomePage
+from portal.benchmarking import BENCH_CACHES, percentile
 from stations import signup
 from stations.models import (
     ActivityCategory,
@@ -71,13 +72,6 @@ SIGNUP_LOCATION = re.compile(r"^/activities/signups/[-\w]{16,64}/$")
 # What a sign-up may rightly get: 303 to its page (a place or the waitlist), 409 refused by the
 # rules. 400 (bad input) and 429 (rate limit) cannot be right here and count as errors.
 EXPECTED_STATUSES = {303, 409}
-BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def ms(seconds: list[float]) -> str:

@@ -16,20 +16,19 @@ import datetime
 import gzip
 import random
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from home.models import HomePage
+from portal.benchmarking import path_step, percentile, throwaway_database
 from stations.coords import lat_band
 from stations.mapdata import MapQuery, build_geojson, bump_map_version
 from stations.models import Area, AreaLevel, StationIndexPage, StationPage, StationType
@@ -41,23 +40,6 @@ LNG_RANGE = (113.15, 113.65)
 DISTRICTS = ["天河区", "越秀区", "海珠区", "荔湾区", "白云区", "黄埔区", "番禺区", "花都区"]
 STREETS_PER_DISTRICT = 16
 COMMUNITIES_PER_STREET = 16
-# treebeard's materialised path: fixed-width steps in base 36.
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def path_step(number: int) -> str:
-    digits = ""
-    while number:
-        number, remainder = divmod(number, len(_ALPHABET))
-        digits = _ALPHABET[remainder] + digits
-    return digits.rjust(Page.steplen, "0")
 
 
 class Command(BaseCommand):
@@ -77,18 +59,8 @@ class Command(BaseCommand):
         self.random = random.Random(options["seed"])
         self.options = options
 
-        old_name = connection.settings_dict["NAME"]
-        if connection.vendor == "sqlite":
-            # Django's SQLite test database lives in memory; sites run on a file, so measure one.
-            test_file = Path(tempfile.gettempdir()) / "benchmark_stations.sqlite3"
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
-        self.stdout.write(f"Creating a throwaway {connection.vendor} database (migrations)…")
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost"], CACHES=BENCH_CACHES):
-                self.run(sizes)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        with throwaway_database("benchmark_stations", self.stdout.write):
+            self.run(sizes)
 
     # --- data -----------------------------------------------------------------------------
 

@@ -1,0 +1,56 @@
+"""Wagtail's database backend (FTS5 on SQLite, tsvector on PostgreSQL) with Chinese queries."""
+
+from functools import cache
+
+from wagtail.search.backends import database
+
+from search.backends import ChineseQueryMixin
+
+# How much more a word in the title counts than the same word in the body (SQLite's bm25 column
+# weights; PostgreSQL ranks the title vector separately and adds it, to the same effect).
+TITLE_WEIGHT = 10.0
+
+
+def _sqlite_compiler():
+    from django.db.models import F
+    from modelsearch.backends.database.sqlite.query import BM25
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteFTSIndexEntry,
+        SQLiteSearchQueryCompiler,
+    )
+    from modelsearch.query import Not, Phrase, PlainText
+
+    class TitleWeightedBM25(BM25):
+        def as_sql(self, compiler, connection, function=None, template=None):
+            # The FTS5 table's columns are (autocomplete, body, title).
+            table = SQLiteFTSIndexEntry._meta.db_table
+            return f"bm25({table}, 0.0, 1.0, {TITLE_WEIGHT})", []
+
+    class TitleFirstCompiler(SQLiteSearchQueryCompiler):
+        def get_index_vectors(self):
+            # One bm25 over the row, its title column weighted. Wagtail adds a second copy scaled
+            # by a title-length norm, which lets short titles without the words outrank titles
+            # that hold them.
+            return [(F("index_entry__title"), 1.0)]
+
+        def build_tsrank(self, vector, query, config=None, boost=1.0):
+            if isinstance(query, (Phrase, PlainText, Not)):
+                rank = TitleWeightedBM25()
+                return rank * boost if boost != 1.0 else rank
+            return super().build_tsrank(vector, query, config=config, boost=boost)
+
+    return TitleFirstCompiler
+
+
+@cache
+def _chinese(backend_class):
+    attrs = {}
+    if backend_class.__name__ == "SQLiteSearchBackend":
+        attrs["query_compiler_class"] = _sqlite_compiler()
+    return type(f"Chinese{backend_class.__name__}", (ChineseQueryMixin, backend_class), attrs)
+
+
+def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module
+    # Wagtail picks the implementation for the database in use; subclass whichever it is.
+    chosen = database.SearchBackend(dict(params))
+    return _chinese(type(chosen))(params)

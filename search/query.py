@@ -1,0 +1,292 @@
+"""The site search: one query over every page type, with facets, exact matches first, and
+snippets with the matched words highlighted. Called by the view and the benchmarks."""
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from home.docnumbers import parse_doc_number
+from home.restrictions import exclude_private
+from search import types
+from search.analysis import Analysed, fold, fold_aligned, query_characters, query_tokens
+from search.fields import flatten
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 100
+PER_PAGE = 20
+# Below this many pages holding every word, pages holding some of them follow.
+OR_TAIL_BELOW = 50
+SNIPPET_LENGTH = 90
+
+
+class SearchUnavailable(Exception):
+    """No backend could answer (the configured one failed, and so did the fallback)."""
+
+
+@dataclass
+class Hit:
+    page: Page
+    kind: types.SearchType
+    title: SafeString
+    snippet: SafeString
+    date: object = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+
+
+@dataclass
+class Outcome:
+    query: str = ""
+    message: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    page: object = None  # the Paginator page
+    total: int = 0
+    loose: bool = False  # found by single characters, as no page held all the words
+    type_facets: list[FacetValue] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # year / district
+    chosen_type: str = ""
+    backend: str = "default"
+
+
+def check_query(raw: str) -> tuple[str, str]:
+    """(cleaned query, message): a message means there is nothing to search for."""
+    query = " ".join((raw or "").split())
+    if len(query) > MAX_QUERY_LENGTH:
+        return "", _("搜索词太长了，请控制在 %(n)s 个字以内。") % {"n": MAX_QUERY_LENGTH}
+    if not query:
+        return "", _("请输入要搜索的内容，例如“志愿服务条例”或“时间银行”。")
+    if not query_tokens(query):
+        return "", _("搜索词里没有可以查找的文字，请输入中文、英文或数字。")
+    return query, ""
+
+
+def _content_types() -> dict[int, types.SearchType]:
+    models = {t.model_class(): t for t in types.TYPES}
+    found = ContentType.objects.get_for_models(*models)
+    return {ct.pk: models[model] for model, ct in found.items()}
+
+
+def _pinned(query: str, base) -> list[Page]:
+    """Exact matches that go first: the document with this 文号, pages titled exactly so."""
+    from home.models import PolicyDocumentPage
+
+    pinned = []
+    try:
+        number = parse_doc_number(query)
+    except Exception:  # not a 文号
+        number = None
+    if number is not None and base.model in (Page, PolicyDocumentPage):
+        documents = exclude_private(PolicyDocumentPage.objects.live()).filter(
+            doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
+        )
+        pinned += list(Page.objects.filter(pk__in=documents.values("pk")))
+    titles = {query, fold(query)}
+    pinned += [p for p in base.filter(title__in=titles).order_by("path") if p not in pinned]
+    return pinned
+
+
+class _Chain:
+    """Result segments (a list of pinned pages, then search results) as one sliceable sequence
+    for the paginator; each segment excludes what an earlier one holds."""
+
+    def __init__(self, segments):
+        self.segments = segments
+        self.sizes = [len(s) if isinstance(s, list) else s.count() for s in segments]
+
+    def count(self):
+        return sum(self.sizes)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        start, stop = window.start or 0, window.stop
+        found, offset = [], 0
+        for segment, size in zip(self.segments, self.sizes, strict=True):
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                found += list(segment[lo:hi])
+            offset += size
+            if offset >= stop:
+                break
+        return found
+
+
+def _search(queryset, words: list[str], backend: str, operator: str = "and"):
+    return get_search_backend(backend).search(
+        Analysed(" ".join(words)), queryset, operator=operator
+    )
+
+
+def _retrieve(scope, query: str, words: list[str], backend: str):
+    """(segments in display order, the search whose facets count them all).
+
+    Exact matches first; then pages holding every word, best first; and when those are few
+    and the query has several words, pages holding some of them."""
+    pinned = _pinned(query, scope)
+    rest = scope.exclude(id__in=[p.pk for p in pinned]) if pinned else scope
+    strict = _search(rest, words, backend)
+    found = strict.count()
+    # Single characters are too common to find anything by on their own.
+    some = [w for w in words if len(w) > 1 or w.isascii()]
+    if len(words) < 2 or not some or found >= OR_TAIL_BELOW:
+        return [pinned, strict], _search(scope, words, backend)
+    held = [r.pk for r in strict[:found]] if found else []
+    tail = _search(rest.exclude(id__in=held) if held else rest, some, backend, "or")
+    return [pinned, strict, tail], _search(scope, some, backend, "or")
+
+
+def _facet_values(counts: dict, labels: dict, chosen: str) -> list[FacetValue]:
+    values = [
+        FacetValue(str(value), str(labels.get(value, value)), count, str(value) == chosen)
+        for value, count in counts.items()
+        if value is not None
+    ]
+    return sorted(values, key=lambda v: (-v.count, v.label))
+
+
+def site_search(*, params, backend: str = "default") -> Outcome:
+    outcome = Outcome(backend=backend)
+    raw = params.get("q", "")
+    if "q" not in params:
+        return outcome
+    query, message = check_query(raw)
+    outcome.query = query or " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    if message:
+        outcome.message = message
+        return outcome
+
+    by_ct = _content_types()
+    base = exclude_private(Page.objects.live()).filter(depth__gt=1)
+    chosen = types.BY_KEY.get(params.get("type", ""))
+    outcome.chosen_type = chosen.key if chosen else ""
+    words = query_tokens(query)
+
+    try:
+        segments, counted = _retrieve(base, query, words, backend)
+        if not sum(_Chain(segments).sizes):
+            loose = query_characters(query)
+            if loose != words:
+                words, outcome.loose = loose, True
+                segments, counted = _retrieve(base, query, words, backend)
+        type_counts: dict[str, int] = {}
+        for ct_id, count in counted.facet("content_type_id").items():
+            key = by_ct[ct_id].key if ct_id in by_ct else types.OTHER.key
+            type_counts[key] = type_counts.get(key, 0) + count
+        labels = {t.key: t.label for t in [*types.TYPES, types.OTHER]}
+        outcome.type_facets = _facet_values(type_counts, labels, outcome.chosen_type)
+
+        if chosen is not None:
+            scope = exclude_private(chosen.model_class().objects.live())
+            _, counted = _retrieve(scope, query, words, backend)
+            scope = _apply_facets(scope, chosen, params, outcome, counted)
+            segments, _ = _retrieve(scope, query, words, backend)
+        paginator = Paginator(_Chain(segments), PER_PAGE)
+        outcome.total = paginator.count
+        outcome.page = paginator.get_page(params.get("page"))
+    except Exception as error:
+        raise SearchUnavailable from error
+    outcome.hits = build_hits(list(outcome.page.object_list), words, by_ct)
+    return outcome
+
+
+def _apply_facets(scope, chosen, params, outcome, counted):
+    """Counts for the chosen type's facets (year, district), and the picked ones applied."""
+    from stations.models import Area
+
+    for key, field_name in chosen.facets.items():
+        attname = scope.model._meta.get_field(field_name).attname
+        counts = counted.facet(attname)
+        if key == "district":
+            areas = Area.objects.filter(pk__in=[k for k in counts if k])
+            labels = dict(areas.values_list("pk", "name"))
+        else:
+            labels = {year: _("%(year)s 年") % {"year": year} for year in counts}
+        picked = params.get(key, "")
+        outcome.facets[key] = _facet_values(counts, labels, picked)
+        if picked.isdigit():
+            scope = scope.filter(**{attname: int(picked)})
+    return scope
+
+
+def build_hits(pages: list[Page], words: list[str], by_ct) -> list[Hit]:
+    """Each result's own page (one query per page type shown), label, date and snippet."""
+    specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in pages]).specific()}
+    hits = []
+    for page in pages:
+        page = specific.get(page.pk, page)
+        kind = by_ct.get(page.content_type_id, types.OTHER)
+        text = " ".join(_plain(getattr(page, name, "")) for name in kind.text)
+        text = text or _plain(page.search_description)
+        hits.append(
+            Hit(
+                page=page,
+                kind=kind,
+                title=highlight(page.title, words),
+                snippet=highlight(excerpt(text, words), words),
+                date=getattr(page, kind.date, None) if kind.date else None,
+            )
+        )
+    return hits
+
+
+def _plain(value) -> str:
+    if hasattr(value, "stream_block"):  # a StreamField
+        value = value.stream_block.get_searchable_content(value)
+    return " ".join(strip_tags(flatten(value)).split())
+
+
+def _terms(words: list[str]) -> list[str]:
+    """The words to mark: not the 文号 token (the text has its parts, not it), and single
+    characters only when the query is nothing but (a partial word typed alone)."""
+    terms = [w for w in words if not re.search(r"\d年\d+号$|令第\d+号$", w)]
+    longer = [w for w in terms if len(w) > 1]
+    return sorted(set(longer or terms), key=len, reverse=True)
+
+
+def excerpt(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> str:
+    """A stretch of `text` around the first matched word."""
+    haystack = fold_aligned(text)
+    positions = [haystack.find(w) for w in _terms(words)]
+    first = min((p for p in positions if p >= 0), default=0)
+    start = max(first - length // 3, 0)
+    piece = text[start : start + length]
+    return ("…" if start else "") + piece + ("…" if start + length < len(text) else "")
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """`text` escaped, with the matched words in <mark>; traditional text matches its simplified
+    words."""
+    folded = fold_aligned(text)
+    terms = _terms(words)
+    if not terms:
+        return escape(text)
+    marked = [False] * len(text)
+    for term in terms:
+        for found in re.finditer(re.escape(term), folded):
+            for i in range(found.start(), found.end()):
+                marked[i] = True
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = escape(text[i:j])
+        out.append(f"<mark>{piece}</mark>" if marked[i] else piece)
+        i = j
+    return mark_safe("".join(out))
