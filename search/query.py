@@ -1,12 +1,14 @@
 """The site search: one query over every page type, with facets, exact matches first, and
 snippets with the matched words highlighted. Called by the view and the benchmarks."""
 
+import datetime
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -38,7 +40,7 @@ class Hit:
     kind: types.SearchType
     title: SafeString
     snippet: SafeString
-    date: object = None
+    date: str = ""  # as shown: 2025年3月5日, or a policy's date as written (2021, 2021-03)
 
 
 @dataclass
@@ -239,10 +241,20 @@ def build_hits(pages: list[Page], words: list[str], by_ct) -> list[Hit]:
                 kind=kind,
                 title=highlight(page.title, words),
                 snippet=highlight(excerpt(text, words), words),
-                date=getattr(page, kind.date, None) if kind.date else None,
+                date=date_label(getattr(page, kind.date, None) if kind.date else None),
             )
         )
     return hits
+
+
+def date_label(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
 def _plain(value) -> str:

@@ -13,7 +13,7 @@ class SearchType:
     key: str  # the `type` parameter in the URL
     model: str  # app_label.ModelName
     label: str
-    date: str = ""  # attribute holding the date shown beside a result
+    date: str = ""  # attribute holding the date shown beside a result (a date, or text as written)
     text: tuple[str, ...] = ()  # attributes whose text snippets are cut from, in order
     facets: dict[str, str] = field(default_factory=dict)  # facet key → FilterField name
 
@@ -22,7 +22,7 @@ class SearchType:
 
 
 TYPES = [
-    SearchType("policy", "home.PolicyDocumentPage", _("政策文件"), "issued_on", ("doc_number", "issuer", "body"), {"year": "issued_year"}),  # noqa: E501
+    SearchType("policy", "home.PolicyDocumentPage", _("政策文件"), "issued", ("doc_number", "issuer", "body"), {"year": "issued_year"}),  # noqa: E501
     SearchType("station", "stations.StationPage", _("志愿服务站点"), "", ("summary", "address", "service_content"), {"district": "district"}),  # noqa: E501
     SearchType("activity", "stations.ActivityPage", _("志愿服务活动"), "starts_at", ("summary", "description")),  # noqa: E501
     SearchType("story", "stories.StoryPage", _("嘉许故事"), "story_date", ("summary", "honoree_name", "body"), {"year": "year", "district": "district"}),  # noqa: E501

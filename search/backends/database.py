@@ -12,13 +12,15 @@ TITLE_WEIGHT = 10.0
 
 
 def _sqlite_compiler():
-    from django.db.models import F
-    from modelsearch.backends.database.sqlite.query import BM25
+    from django.db.models import CharField, F
+    from django.db.models.functions import Cast
+    from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
     from modelsearch.backends.database.sqlite.sqlite import (
         SQLiteFTSIndexEntry,
         SQLiteSearchQueryCompiler,
     )
-    from modelsearch.query import Not, Phrase, PlainText
+    from modelsearch.query import MatchAll, Not, Phrase, PlainText
+    from modelsearch.utils import get_descendants_content_types_pks
 
     class TitleWeightedBM25(BM25):
         def as_sql(self, compiler, connection, function=None, template=None):
@@ -27,6 +29,36 @@ def _sqlite_compiler():
             return f"bm25({table}, 0.0, 1.0, {TITLE_WEIGHT})", []
 
     class TitleFirstCompiler(SQLiteSearchQueryCompiler):
+        def search(self, config, start, stop, score_field=None):
+            """Rank inside the full-text table in one pass and fetch just the requested slice.
+
+            Wagtail ranks by a correlated subquery that runs the full-text match once per
+            matching page, and counts through it too: fine for a few hundred pages, seconds at
+            100,000. Counting and facets (no slice) need no ranking at all."""
+            query = normalize(self.query)
+            if score_field is not None or isinstance(query, (MatchAll, Not)):
+                return super().search(config, start, stop, score_field=score_field)
+            match = MatchExpression(
+                self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config)
+            )
+            entries = SQLiteFTSIndexEntry.objects.filter(match).filter(
+                index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
+            )
+            if stop is None:
+                return self.queryset.filter(pk__in=entries.values("index_entry__object_id"))
+            if not self.order_by_relevance:
+                return super().search(config, start, stop)
+            allowed = self.queryset.order_by().annotate(_key=Cast("pk", output_field=CharField()))
+            ranked = (
+                entries.filter(index_entry__object_id__in=allowed.values("_key"))
+                .annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
+                .order_by("score", "-index_entry__object_id")
+                .values_list("index_entry__object_id", flat=True)
+            )
+            ids = [int(key) for key in ranked[start:stop]]
+            found = self.queryset.order_by().in_bulk(ids)
+            return [found[pk] for pk in ids if pk in found]
+
         def get_index_vectors(self):
             # One bm25 over the row, its title column weighted. Wagtail adds a second copy scaled
             # by a title-length norm, which lets short titles without the words outrank titles

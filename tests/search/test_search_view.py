@@ -182,7 +182,8 @@ def test_results_show_type_date_and_a_highlighted_snippet(client, site):
     html = search(client, q="时间银行")
     item = html.split('class="search-result"', 1)[1]
     assert '<span class="tag tag--muted">嘉许故事</span>' in item
-    assert story.story_date.strftime("%Y-%m-%d") in item
+    day = story.story_date
+    assert f"<span>{day.year}年{day.month}月{day.day}日</span>" in item
     assert "陈姨十年如一日参加<mark>时间银行</mark>志愿服务。" in item
 
 
@@ -288,3 +289,9 @@ def test_honoree_names_are_found(client, site):
         honoree_name="西城大妈",
     )
     assert result_titles(search(client, q="西城大妈")) == ["胡同里的红袖标"]
+
+
+def test_a_policy_shows_its_date_as_written(client, site):
+    PolicyDocumentPageFactory(parent=site["policies"], title="义诊通知", issued="2021")
+    item = search(client, q="义诊").split('class="search-result"', 1)[1]
+    assert "<span>2021</span>" in item and "1月1日" not in item

@@ -164,6 +164,7 @@ class Command(BaseCommand):
         backend = get_search_backend()
         pages = Page.objects.live()
         plain, full, query_counts = [], [], []
+        sql_time: dict[str, float] = {}
         for query in self.queries():
             words = Analysed(" ".join(query_tokens(query)))
             params = QueryDict(mutable=True)
@@ -179,9 +180,16 @@ class Command(BaseCommand):
                     site_search(params=params)
                     full.append(time.perf_counter() - started)
                 query_counts.append(len(captured))
+                for entry in captured.captured_queries:
+                    sql = " ".join(entry["sql"].split())
+                    key = sql[:30] + " …" + sql[sql.find(" FROM ") :][:110]
+                    sql_time[key] = sql_time.get(key, 0.0) + float(entry["time"])
         for label, values in (("backend search, first 20", plain), ("site search, whole", full)):
             self.stdout.write(
                 f"  {label:26} median {statistics.median(values) * 1000:6.1f} ms, "
                 f"p95 {percentile(values, 0.95) * 1000:6.1f} ms ({len(values)} runs)"
             )
         self.stdout.write(f"  SQL queries per site search: {min(query_counts)}–{max(query_counts)}")
+        total = sum(sql_time.values()) or 1
+        for key, spent in sorted(sql_time.items(), key=lambda kv: -kv[1])[:4]:
+            self.stdout.write(f"    {spent / total:4.0%} of SQL time: {key}…")
