@@ -84,22 +84,28 @@ def _content_types() -> dict[int, types.SearchType]:
 
 
 def _pinned(query: str, base) -> list[Page]:
-    """Exact matches that go first: the document with this 文号, pages titled exactly so."""
+    """The document with this 文号, which goes first (found by its indexed parts)."""
     from home.models import PolicyDocumentPage
 
-    pinned = []
     try:
         number = parse_doc_number(query)
     except Exception:  # not a 文号
-        number = None
-    if number is not None and base.model in (Page, PolicyDocumentPage):
-        documents = exclude_private(PolicyDocumentPage.objects.live()).filter(
-            doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
-        )
-        pinned += list(Page.objects.filter(pk__in=documents.values("pk")))
-    titles = {query, fold(query)}
-    pinned += [p for p in base.filter(title__in=titles).order_by("path") if p not in pinned]
-    return pinned
+        return []
+    if base.model not in (Page, PolicyDocumentPage):
+        return []
+    documents = exclude_private(PolicyDocumentPage.objects.live()).filter(
+        doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
+    )
+    return list(Page.objects.filter(pk__in=documents.values("pk")))
+
+
+def _exact_titles_first(pages: list[Page], query: str) -> list[Page]:
+    """A page titled exactly as the query (a station's name) goes first. Titles weigh far more
+    than the body in the ranking, so such a page is on the first page of results; looking for it
+    there costs nothing, where a lookup by title would scan every page."""
+    wanted = fold(query)
+    exact = [p for p in pages if fold(p.title) == wanted]
+    return exact + [p for p in pages if p not in exact]
 
 
 class _Chain:
@@ -147,7 +153,8 @@ def _retrieve(scope, query: str, words: list[str], backend: str):
     # Single characters are too common to find anything by on their own.
     some = [w for w in words if len(w) > 1 or w.isascii()]
     if len(words) < 2 or not some or found >= OR_TAIL_BELOW:
-        return [pinned, strict], _search(scope, words, backend)
+        # Without pinned pages the facets count this very search: no second search to count.
+        return [pinned, strict], (strict if not pinned else _search(scope, words, backend))
     held = [r.pk for r in strict[:found]] if found else []
     tail = _search(rest.exclude(id__in=held) if held else rest, some, backend, "or")
     return [pinned, strict, tail], _search(scope, some, backend, "or")
@@ -201,6 +208,8 @@ def site_search(*, params, backend: str = "default") -> Outcome:
         paginator = Paginator(_Chain(segments), PER_PAGE)
         outcome.total = paginator.count
         outcome.page = paginator.get_page(params.get("page"))
+        if outcome.page.number == 1:
+            outcome.page.object_list = _exact_titles_first(list(outcome.page.object_list), query)
     except Exception as error:
         raise SearchUnavailable from error
     outcome.hits = build_hits(list(outcome.page.object_list), words, by_ct)

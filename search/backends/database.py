@@ -12,7 +12,7 @@ TITLE_WEIGHT = 10.0
 
 
 def _sqlite_compiler():
-    from django.db.models import CharField, F
+    from django.db.models import Exists, F, IntegerField, OuterRef
     from django.db.models.functions import Cast
     from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
     from modelsearch.backends.database.sqlite.sqlite import (
@@ -48,9 +48,13 @@ def _sqlite_compiler():
                 return self.queryset.filter(pk__in=entries.values("index_entry__object_id"))
             if not self.order_by_relevance:
                 return super().search(config, start, stop)
-            allowed = self.queryset.order_by().annotate(_key=Cast("pk", output_field=CharField()))
+            # Each match is checked against the page filters by primary key: the cost grows with
+            # the matches, not with the size of the site.
+            allowed = self.queryset.order_by().filter(
+                pk=Cast(OuterRef("index_entry__object_id"), output_field=IntegerField())
+            )
             ranked = (
-                entries.filter(index_entry__object_id__in=allowed.values("_key"))
+                entries.filter(Exists(allowed))
                 .annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
                 .order_by("score", "-index_entry__object_id")
                 .values_list("index_entry__object_id", flat=True)
