@@ -78,11 +78,52 @@ def _sqlite_compiler():
     return TitleFirstCompiler
 
 
+def _postgres_compiler():
+    from functools import reduce
+    from operator import or_
+
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import Q
+    from modelsearch.backends.database.postgres.postgres import PostgresSearchQueryCompiler
+    from modelsearch.query import PlainText
+
+    class IndexedCompiler(PostgresSearchQueryCompiler):
+        """Wagtail matches `title || body` against the query: an expression the GIN indexes on
+        `title` and on `body` cannot serve, so every search reads every index entry. A filter
+        that any of the words is in the title or in the body uses both indexes first."""
+
+        def search(self, config, start, stop, score_field=None, backend=None):
+            self._config = config
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+        def _apply_ordering_and_scoring(
+            self, queryset, rank_expression, start, stop, score_field=None
+        ):  # noqa: E501
+            if isinstance(self.query, PlainText) and self.query.query_string.split():
+                any_word = reduce(
+                    or_,
+                    (
+                        SearchQuery(word, search_type="plain", config=self._config)
+                        for word in self.query.query_string.split()
+                    ),
+                )
+                queryset = queryset.filter(
+                    Q(index_entries__title=any_word) | Q(index_entries__body=any_word)
+                )
+            return super()._apply_ordering_and_scoring(
+                queryset, rank_expression, start, stop, score_field
+            )
+
+    return IndexedCompiler
+
+
 @cache
 def _chinese(backend_class):
     attrs = {}
     if backend_class.__name__ == "SQLiteSearchBackend":
         attrs["query_compiler_class"] = _sqlite_compiler()
+    elif backend_class.__name__ == "PostgresSearchBackend":
+        attrs["query_compiler_class"] = _postgres_compiler()
     return type(f"Chinese{backend_class.__name__}", (ChineseQueryMixin, backend_class), attrs)
 
 
