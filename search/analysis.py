@@ -24,8 +24,9 @@ from pathlib import Path
 
 import jieba
 import opencc
+from django.core.exceptions import ValidationError
 
-from home.docnumbers import DocNumber
+from home.docnumbers import DocNumber, parse_doc_number
 
 USER_DICTIONARY = Path(__file__).parent / "dictionaries" / "portal.txt"
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -123,11 +124,9 @@ def index_tokens(text: str) -> list[str]:
 def query_tokens(text: str) -> list[str]:
     """The words of a query, each of which a matching page must contain."""
     folded = fold(text)
-    from home.docnumbers import parse_doc_number
-
     try:
         return [docno_token(parse_doc_number(folded))]
-    except Exception:  # not a 文号: an ordinary query
+    except ValidationError:  # not a 文号: an ordinary query
         pass
     tokens = []
     for match in _RUNS.finditer(folded):

@@ -2,11 +2,11 @@
 snippets with the matched words highlighted. Called by the view and the benchmarks."""
 
 import datetime
-import logging
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -21,8 +21,6 @@ from search import types
 from search.analysis import Analysed, fold, fold_aligned, query_characters, query_tokens
 from search.fields import flatten
 
-logger = logging.getLogger(__name__)
-
 MAX_QUERY_LENGTH = 100
 PER_PAGE = 20
 # Below this many pages holding every word, pages holding some of them follow.
@@ -31,7 +29,8 @@ SNIPPET_LENGTH = 90
 
 
 class SearchUnavailable(Exception):
-    """No backend could answer (the configured one failed, and so did the fallback)."""
+    """The search backend failed (Elasticsearch unreachable, a database error): the view then
+    tries the fallback backend, or says search is unavailable."""
 
 
 @dataclass
@@ -62,7 +61,6 @@ class Outcome:
     type_facets: list[FacetValue] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # year / district
     chosen_type: str = ""
-    backend: str = "default"
 
 
 def check_query(raw: str) -> tuple[str, str]:
@@ -89,7 +87,7 @@ def _pinned(query: str, base) -> list[Page]:
 
     try:
         number = parse_doc_number(query)
-    except Exception:  # not a 文号
+    except ValidationError:  # not a 文号
         return []
     if base.model not in (Page, PolicyDocumentPage):
         return []
@@ -170,7 +168,7 @@ def _facet_values(counts: dict, labels: dict, chosen: str) -> list[FacetValue]:
 
 
 def site_search(*, params, backend: str = "default") -> Outcome:
-    outcome = Outcome(backend=backend)
+    outcome = Outcome()
     raw = params.get("q", "")
     if "q" not in params:
         return outcome

@@ -7,7 +7,6 @@ directly on a station page do. The same goes for the sign-ups to the station's a
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from home.accounts import ensure_member
 from stations.models import ActivitySignup, StationPage, VolunteerRegistration
 
 GROUP_PREFIX = "站点管理员："
@@ -103,24 +103,10 @@ def ensure_manager_group(station) -> Group:
 
 
 def ensure_manager_user(*, station, username: str, password: str = "", email: str = "") -> bool:
-    """Put `username` (created if missing) in the station's manager group; True if created.
-
-    The password is set only on a new account, so running the demo loader again never resets
-    a password someone has since changed; without one the account cannot log in until an
-    administrator sets it.
-    """
-    group = ensure_manager_group(station)
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"email": email}
+    """Put `username` (created if missing) in the station's manager group; True if created."""
+    return ensure_member(
+        ensure_manager_group(station), username=username, password=password, email=email
     )
-    if created:
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.save()
-    user.groups.add(group)
-    return created
 
 
 # --- who sees what ------------------------------------------------------------------------------

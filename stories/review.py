@@ -1,7 +1,8 @@
 """The editorial roles of the review workflow (made by migration stories 0003)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+
+from home.accounts import ensure_member
 
 EDITORS_GROUP = "内容编辑"
 REVIEWERS_GROUP = "内容审核员"
@@ -10,14 +11,7 @@ WORKFLOW_NAME = "内容发布审核"
 
 def ensure_staff_user(*, username: str, group_name: str, password: str) -> bool:
     """A demo editor or reviewer in its group; returns whether the account was created."""
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"is_active": True}
-    )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name=group_name))
-    return created
+    return ensure_member(Group.objects.get(name=group_name), username=username, password=password)
 
 
 def publish_approved(workflow_state, user=None):
