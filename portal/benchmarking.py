@@ -29,18 +29,23 @@ def path_step(number: int) -> str:
 
 
 @contextmanager
-def throwaway_database(name: str, write):
+def throwaway_database(name: str, write, keep: bool = False):
     """A test_… database (or a SQLite file in the temp folder), made by migrations and dropped
-    afterwards, so a benchmark never touches real data."""
+    afterwards, so a benchmark never touches real data. With `keep` it is left in place and the
+    next run with `keep` starts from it (generating 100,000 pages takes minutes)."""
     old_name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         # Django's SQLite test database lives in memory; sites run on a file, so measure one.
         test_file = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
-    write(f"Creating a throwaway {connection.vendor} database (migrations)…")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    write(f"{'Reusing' if keep else 'Creating'} a throwaway {connection.vendor} database…")
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=keep
+    )
     try:
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost"], CACHES=BENCH_CACHES):
             yield
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep:
+            write(f"Kept the database {connection.settings_dict['NAME']} for the next --keep run.")
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)

@@ -5,7 +5,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -13,12 +12,10 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
 from home.docnumbers import parse_doc_number
-from home.restrictions import exclude_private
-from search import types
-from search.analysis import Analysed, fold, fold_aligned, query_characters, query_tokens
+from search import searchers, types
+from search.analysis import fold, fold_aligned, query_characters, query_tokens
 from search.fields import flatten
 
 MAX_QUERY_LENGTH = 100
@@ -48,6 +45,7 @@ class FacetValue:
     label: str
     count: int
     active: bool
+    approximate: bool = False
 
 
 @dataclass
@@ -58,6 +56,7 @@ class Outcome:
     page: object = None  # the Paginator page
     total: int = 0
     loose: bool = False  # found by single characters, as no page held all the words
+    approximate: bool = False  # the total is an estimate (shown as 约 …)
     type_facets: list[FacetValue] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # year / district
     chosen_type: str = ""
@@ -75,26 +74,21 @@ def check_query(raw: str) -> tuple[str, str]:
     return query, ""
 
 
-def _content_types() -> dict[int, types.SearchType]:
-    models = {t.model_class(): t for t in types.TYPES}
-    found = ContentType.objects.get_for_models(*models)
-    return {ct.pk: models[model] for model, ct in found.items()}
-
-
-def _pinned(query: str, base) -> list[Page]:
+def _pinned(query: str, kind: str, facets) -> list[int]:
     """The document with this 文号, which goes first (found by its indexed parts)."""
     from home.models import PolicyDocumentPage
 
+    if kind not in ("", "policy"):
+        return []
     try:
         number = parse_doc_number(query)
     except ValidationError:  # not a 文号
         return []
-    if base.model not in (Page, PolicyDocumentPage):
-        return []
-    documents = exclude_private(PolicyDocumentPage.objects.live()).filter(
+    documents = PolicyDocumentPage.objects.filter(
         doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
     )
-    return list(Page.objects.filter(pk__in=documents.values("pk")))
+    scope = searchers.kind_scope(kind, facets)
+    return list(scope.filter(pk__in=documents.values("pk")).values_list("pk", flat=True))
 
 
 def _exact_titles_first(pages: list[Page], query: str) -> list[Page]:
@@ -106,13 +100,33 @@ def _exact_titles_first(pages: list[Page], query: str) -> list[Page]:
     return exact + [p for p in pages if p not in exact]
 
 
+class _Segment:
+    """The ids of the pages one Want finds, best first, less the pinned pages shown above."""
+
+    def __init__(self, searcher, want: searchers.Want, pinned: list[int]):
+        self.searcher, self.want = searcher, want
+        self.found = found = searcher.count(want)
+        self.approximate = getattr(found, "approximate", False)
+        self.skip = searcher.matching(want, pinned) if pinned and found else set()
+        self.size = found - len(self.skip)
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, window: slice) -> list[int]:
+        if not self.skip:
+            return self.searcher.ranked_ids(self.want, window.start, window.stop, self.found)
+        ids = self.searcher.ranked_ids(self.want, 0, window.stop + len(self.skip), self.found)
+        return [i for i in ids if i not in self.skip][window.start : window.stop]
+
+
 class _Chain:
-    """Result segments (a list of pinned pages, then search results) as one sliceable sequence
-    for the paginator; each segment excludes what an earlier one holds."""
+    """Result segments (the pinned ids, then searches) as one sliceable sequence of page ids for
+    the paginator; each segment leaves out what an earlier one holds."""
 
     def __init__(self, segments):
         self.segments = segments
-        self.sizes = [len(s) if isinstance(s, list) else s.count() for s in segments]
+        self.sizes = [len(s) for s in segments]
 
     def count(self):
         return sum(self.sizes)
@@ -120,7 +134,7 @@ class _Chain:
     def __len__(self):
         return self.count()
 
-    def __getitem__(self, window: slice):
+    def __getitem__(self, window: slice) -> list[int]:
         start, stop = window.start or 0, window.stop
         found, offset = [], 0
         for segment, size in zip(self.segments, self.sizes, strict=True):
@@ -133,34 +147,31 @@ class _Chain:
         return found
 
 
-def _search(queryset, words: list[str], backend: str, operator: str = "and"):
-    return get_search_backend(backend).search(
-        Analysed(" ".join(words)), queryset, operator=operator
-    )
-
-
-def _retrieve(scope, query: str, words: list[str], backend: str):
-    """(segments in display order, the search whose facets count them all).
+def _retrieve(searcher, query: str, words: list[str], kind: str = "", facets=()):
+    """(segments in display order, what the facets count).
 
     Exact matches first; then pages holding every word, best first; and when those are few
     and the query has several words, pages holding some of them."""
-    pinned = _pinned(query, scope)
-    rest = scope.exclude(id__in=[p.pk for p in pinned]) if pinned else scope
-    strict = _search(rest, words, backend)
-    found = strict.count()
+    pinned = _pinned(query, kind, facets)
+    strict = searchers.Want(tuple(words), kind=kind, facets=facets)
+    first = _Segment(searcher, strict, pinned)
     # Single characters are too common to find anything by on their own.
-    some = [w for w in words if len(w) > 1 or w.isascii()]
-    if len(words) < 2 or not some or found >= OR_TAIL_BELOW:
-        # Without pinned pages the facets count this very search: no second search to count.
-        return [pinned, strict], (strict if not pinned else _search(scope, words, backend))
-    held = [r.pk for r in strict[:found]] if found else []
-    tail = _search(rest.exclude(id__in=held) if held else rest, some, backend, "or")
-    return [pinned, strict, tail], _search(scope, some, backend, "or")
+    some = tuple(w for w in words if len(w) > 1 or w.isascii())
+    if len(words) < 2 or not some or first.size >= OR_TAIL_BELOW:
+        return [pinned, first], strict
+    tail = strict.narrowed(words=some, any_word=True, unless=tuple(words))
+    return [pinned, first, _Segment(searcher, tail, pinned)], tail.narrowed(unless=())
 
 
 def _facet_values(counts: dict, labels: dict, chosen: str) -> list[FacetValue]:
     values = [
-        FacetValue(str(value), str(labels.get(value, value)), count, str(value) == chosen)
+        FacetValue(
+            str(value),
+            str(labels.get(value, value)),
+            count,
+            str(value) == chosen,
+            getattr(count, "approximate", False),
+        )
         for value, count in counts.items()
         if value is not None
     ]
@@ -178,49 +189,53 @@ def site_search(*, params, backend: str = "default") -> Outcome:
         outcome.message = message
         return outcome
 
-    by_ct = _content_types()
-    base = exclude_private(Page.objects.live()).filter(depth__gt=1)
     chosen = types.BY_KEY.get(params.get("type", ""))
     outcome.chosen_type = chosen.key if chosen else ""
     words = query_tokens(query)
 
     try:
-        segments, counted = _retrieve(base, query, words, backend)
-        if not sum(_Chain(segments).sizes):
+        searcher = searchers.searcher_for(backend)
+        segments, counted = _retrieve(searcher, query, words)
+        if not _Chain(segments).count():
             loose = query_characters(query)
             if loose != words:
                 words, outcome.loose = loose, True
-                segments, counted = _retrieve(base, query, words, backend)
-        type_counts: dict[str, int] = {}
-        for ct_id, count in counted.facet("content_type_id").items():
-            key = by_ct[ct_id].key if ct_id in by_ct else types.OTHER.key
-            type_counts[key] = type_counts.get(key, 0) + count
+                segments, counted = _retrieve(searcher, query, words)
         labels = {t.key: t.label for t in [*types.TYPES, types.OTHER]}
-        outcome.type_facets = _facet_values(type_counts, labels, outcome.chosen_type)
+        kind_counts = searcher.kind_counts(counted)
+        outcome.type_facets = _facet_values(kind_counts, labels, outcome.chosen_type)
 
         if chosen is not None:
-            scope = exclude_private(chosen.model_class().objects.live())
-            _, counted = _retrieve(scope, query, words, backend)
-            scope = _apply_facets(scope, chosen, params, outcome, counted)
-            segments, _ = _retrieve(scope, query, words, backend)
+            facets = _apply_facets(searcher, counted.narrowed(kind=chosen.key), params, outcome)
+            segments, _ = _retrieve(searcher, query, words, chosen.key, facets)
         paginator = Paginator(_Chain(segments), PER_PAGE)
         outcome.total = paginator.count
+        outcome.approximate = any(getattr(s, "approximate", False) for s in segments)
         outcome.page = paginator.get_page(params.get("page"))
+        pages = _pages(list(outcome.page.object_list))
         if outcome.page.number == 1:
-            outcome.page.object_list = _exact_titles_first(list(outcome.page.object_list), query)
+            pages = _exact_titles_first(pages, query)
+        outcome.page.object_list = pages
     except Exception as error:
         raise SearchUnavailable from error
-    outcome.hits = build_hits(list(outcome.page.object_list), words, by_ct)
+    outcome.hits = build_hits(pages, words)
     return outcome
 
 
-def _apply_facets(scope, chosen, params, outcome, counted):
-    """Counts for the chosen type's facets (year, district), and the picked ones applied."""
+def _pages(ids: list[int]) -> list[Page]:
+    """The pages of these ids, in this order, each checked again: only live public pages."""
+    found = searchers.visible_pages().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _apply_facets(searcher, counted, params, outcome) -> tuple:
+    """Counts for the chosen type's facets (year, district), and the picked ones."""
     from stations.models import Area
 
-    for key, field_name in chosen.facets.items():
-        attname = scope.model._meta.get_field(field_name).attname
-        counts = counted.facet(attname)
+    chosen = types.BY_KEY[counted.kind]
+    picked_facets = []
+    for key in chosen.facets:
+        counts = searcher.facet_counts(counted, key)
         if key == "district":
             areas = Area.objects.filter(pk__in=[k for k in counts if k])
             labels = dict(areas.values_list("pk", "name"))
@@ -229,12 +244,13 @@ def _apply_facets(scope, chosen, params, outcome, counted):
         picked = params.get(key, "")
         outcome.facets[key] = _facet_values(counts, labels, picked)
         if picked.isdigit():
-            scope = scope.filter(**{attname: int(picked)})
-    return scope
+            picked_facets.append((key, int(picked)))
+    return tuple(picked_facets)
 
 
-def build_hits(pages: list[Page], words: list[str], by_ct) -> list[Hit]:
+def build_hits(pages: list[Page], words: list[str]) -> list[Hit]:
     """Each result's own page (one query per page type shown), label, date and snippet."""
+    by_ct = types.content_types()
     specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in pages]).specific()}
     hits = []
     for page in pages:

@@ -31,3 +31,18 @@ TYPES = [
 OTHER = SearchType("other", "wagtailcore.Page", _("栏目页面"), "", ("search_description",))
 BY_KEY = {t.key: t for t in TYPES}
 FACET_LABELS = {"year": _("年份"), "district": _("区")}
+
+
+def for_model(model) -> SearchType:
+    """The search type of a page model (栏目页面 when it has no line above)."""
+    label = model._meta.label
+    return next((t for t in TYPES if t.model == label), OTHER)
+
+
+def content_types() -> dict:
+    """{content type id: search type} for the types listed above."""
+    from django.contrib.contenttypes.models import ContentType
+
+    models = {t.model_class(): t for t in TYPES}
+    found = ContentType.objects.get_for_models(*models)
+    return {ct.pk: models[model] for model, ct in found.items()}

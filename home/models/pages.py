@@ -7,9 +7,10 @@ from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
 from search.fields import analysed
+from search.markers import SiteSearchable
 
 
-class HomePage(Page):
+class HomePage(SiteSearchable, Page):
     """The site root: what the portal is, the latest policies, figures and every section."""
 
     intro = RichTextField(
@@ -74,7 +75,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(SiteSearchable, Page):
     """Free-form content: about, guides, privacy notice."""
 
     intro = models.TextField(_("导语"), blank=True, max_length=500)

@@ -15,6 +15,7 @@ from home.docnumbers import parse_doc_number
 from home.partial_dates import EXPECTED as DATE_EXPECTED
 from home.partial_dates import parse_partial_date
 from search.fields import analysed
+from search.markers import SiteSearchable
 
 
 class PolicyLevel(models.TextChoices):
@@ -47,7 +48,7 @@ class PolicyKind(models.Model):
         return self.name
 
 
-class PolicyIndexPage(RoutablePageMixin, Page):
+class PolicyIndexPage(SiteSearchable, RoutablePageMixin, Page):
     """The register at /policies/: filters, 文号 lookup, pagination; its Atom feed at feed/."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
@@ -77,7 +78,7 @@ class PolicyIndexPage(RoutablePageMixin, Page):
         return PolicyFeed()(request, index=self)
 
 
-class PolicyDocumentPage(Page):
+class PolicyDocumentPage(SiteSearchable, Page):
     doc_number = models.CharField(
         _("文号"),
         max_length=60,

@@ -119,11 +119,12 @@ def _postgres_compiler():
 
 @cache
 def _chinese(backend_class):
-    attrs = {}
+    # index_vendor: the site search asks the index tables directly (search/searchers.py).
+    attrs = {"index_vendor": None}
     if backend_class.__name__ == "SQLiteSearchBackend":
-        attrs["query_compiler_class"] = _sqlite_compiler()
+        attrs.update(query_compiler_class=_sqlite_compiler(), index_vendor="sqlite")
     elif backend_class.__name__ == "PostgresSearchBackend":
-        attrs["query_compiler_class"] = _postgres_compiler()
+        attrs.update(query_compiler_class=_postgres_compiler(), index_vendor="postgresql")
     return type(f"Chinese{backend_class.__name__}", (ChineseQueryMixin, backend_class), attrs)
 
 

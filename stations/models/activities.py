@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from home.models import DemoContentMixin
 from search.fields import analysed
+from search.markers import SiteSearchable
 from stations.validators import validate_latitude, validate_longitude, validate_phone
 
 
@@ -39,7 +40,7 @@ class ActivityCategory(models.Model):
         return self.name
 
 
-class ActivityIndexPage(RoutablePageMixin, Page):
+class ActivityIndexPage(SiteSearchable, RoutablePageMixin, Page):
     """/activities/: upcoming activities first, filters, and each sign-up's own page."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
@@ -76,7 +77,7 @@ class ActivityIndexPage(RoutablePageMixin, Page):
         return serve_signup_status(index_page=self, request=request, token=token)
 
 
-class ActivityPage(DemoContentMixin, Page):
+class ActivityPage(SiteSearchable, DemoContentMixin, Page):
     """One activity a station organises, with its place, capacity and sign-up window."""
 
     station = models.ForeignKey(

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from home.models import DemoContentMixin
 from search.fields import analysed
+from search.markers import SiteSearchable
 
 # Field types the registration form adds to the form builder's own: they carry meaning the
 # portal relies on (who registered, their mobile, the team they join), so they are stored in
@@ -65,7 +66,7 @@ class RegistrationFormField(AbstractFormField):
             raise ValidationError(errors)
 
 
-class RegistrationFormPage(DemoContentMixin, AbstractEmailForm):
+class RegistrationFormPage(SiteSearchable, DemoContentMixin, AbstractEmailForm):
     """The form residents fill in to register as a volunteer at a station."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link", "ol", "ul"])

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from home.models import DemoContentMixin
 from search.fields import analysed
+from search.markers import SiteSearchable
 from stations import standard
 from stations.coords import lat_band
 from stations.forms import StandardChecksPanel, StationPageForm
@@ -28,7 +29,7 @@ from stations.models.reference import AreaLevel
 from stations.validators import validate_latitude, validate_longitude, validate_phone
 
 
-class StationIndexPage(Page):
+class StationIndexPage(SiteSearchable, Page):
     """/stations/: the map beside a list, filters, nearest stations.
 
     Its nearby.json and map.geojson are served by stations.views.directory_data, routed in
@@ -73,7 +74,7 @@ UPCOMING_SHOWN = 5
 STORIES_SHOWN = 10
 
 
-class StationPage(DemoContentMixin, Page):
+class StationPage(SiteSearchable, DemoContentMixin, Page):
     """A place where community volunteer service is run, and how it stands on the 七个有."""
 
     station_type = models.ForeignKey(

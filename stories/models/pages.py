@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from home.models import DemoContentMixin
 from search.fields import analysed
+from search.markers import SiteSearchable
 from stories.blocks import StoryStreamBlock
 
 FIRST_YEAR = 1949
@@ -29,7 +30,7 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-class StoryIndexPage(RoutablePageMixin, Page):
+class StoryIndexPage(SiteSearchable, RoutablePageMixin, Page):
     """/stories/: newest first, filters, pagination, and the Atom feed at /stories/feed/."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
@@ -59,7 +60,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
         return StoryFeed()(request, index=self)
 
 
-class StoryPage(DemoContentMixin, Page):
+class StoryPage(SiteSearchable, DemoContentMixin, Page):
     """One commendation story: who is commended, with which award, and their story."""
 
     summary = models.TextField(

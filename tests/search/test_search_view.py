@@ -4,7 +4,9 @@ import re
 
 import pytest
 from wagtail.models import PageViewRestriction
+from wagtail.search.backends import get_search_backend
 
+from search import searchers
 from stories.models import HonoreeKind
 from tests.factories import (
     ActivityIndexPageFactory,
@@ -23,6 +25,19 @@ from tests.factories import (
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["index", "backend"])
+def searcher(request, monkeypatch):
+    """Every test twice: the database index searcher, and the search-API path that
+    Elasticsearch takes (search/searchers.py)."""
+    if request.param == "backend":
+        monkeypatch.setattr(
+            searchers,
+            "searcher_for",
+            lambda name: searchers.BackendSearcher(get_search_backend(name)),
+        )
+    return request.param
 
 
 @pytest.fixture
