@@ -39,9 +39,7 @@ def throwaway_database(name: str, write, keep: bool = False):
         test_file = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
     write(f"{'Reusing' if keep else 'Creating'} a throwaway {connection.vendor} database…")
-    connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=keep
-    )
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     try:
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost"], CACHES=BENCH_CACHES):
             yield
