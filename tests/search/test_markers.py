@@ -160,3 +160,11 @@ def test_postgresql_estimates_large_counts_from_the_sampled_pages(client, home, 
     # Fewer matches than the threshold: counted exactly.
     monkeypatch.setattr(searchers, "APPROXIMATE_ABOVE", 1000)
     assert not found("长者探访").approximate and found("长者探访").total == 6
+
+
+def test_past_the_ranking_pool_without_title_matches_results_come_newest_first(home, monkeypatch):
+    monkeypatch.setattr(searchers, "RANKED_POOL", 2)
+    made = [StandardPageFactory(parent=home, title=f"安排{n}", intro="长者探访") for n in range(5)]
+    outcome = found("长者探访")
+    assert outcome.total == 5
+    assert [hit.page.pk for hit in outcome.hits] == [p.pk for p in reversed(made)]
