@@ -71,10 +71,14 @@ def fold_aligned(text: str) -> str:
     """`fold`, keeping one character per character, so positions found in the folded text mark
     the same characters of the original (for highlighting). A character whose folding would
     change the length (… → ..., ﬁ → fi) is kept as it is."""
-    chars = []
-    for ch in text or "":
-        folded = unicodedata.normalize("NFKC", ch)
-        chars.append(folded if len(folded) == 1 else ch)
+    text = text or ""
+    if unicodedata.is_normalized("NFKC", text):  # most text: no character to fold one by one
+        chars = list(text)
+    else:
+        chars = []
+        for ch in text:
+            folded = unicodedata.normalize("NFKC", ch)
+            chars.append(folded if len(folded) == 1 else ch)
     converted = _converter().convert("".join(chars))
     if len(converted) != len(chars):  # a phrase conversion changed the length: go by character
         converted = "".join(

@@ -23,6 +23,7 @@ PER_PAGE = 20
 # Below this many pages holding every word, pages holding some of them follow.
 OR_TAIL_BELOW = 50
 SNIPPET_LENGTH = 90
+EXCERPT_SEARCHED = 2000  # characters of a result's text searched for the snippet's first word
 
 
 class SearchUnavailable(Exception):
@@ -154,9 +155,13 @@ def _retrieve(searcher, query: str, words: list[str], kind: str = "", facets=())
     and the query has several words, pages holding some of them."""
     pinned = _pinned(query, kind, facets)
     strict = searchers.Want(tuple(words), kind=kind, facets=facets)
-    first = _Segment(searcher, strict, pinned)
     # Single characters are too common to find anything by on their own.
     some = tuple(w for w in words if len(w) > 1 or w.isascii())
+    if not kind:
+        # Counted by type first: the type facets usually need these counts, and the total is
+        # their sum (when the OR tail follows, the matches are few and counting them is cheap).
+        searcher.kind_counts(strict)
+    first = _Segment(searcher, strict, pinned)
     if len(words) < 2 or not some or first.size >= OR_TAIL_BELOW:
         return [pinned, first], strict
     tail = strict.narrowed(words=some, any_word=True, unless=tuple(words))
@@ -195,27 +200,28 @@ def site_search(*, params, backend: str = "default") -> Outcome:
 
     try:
         searcher = searchers.searcher_for(backend)
-        segments, counted = _retrieve(searcher, query, words)
-        if not _Chain(segments).count():
-            loose = query_characters(query)
-            if loose != words:
-                words, outcome.loose = loose, True
-                segments, counted = _retrieve(searcher, query, words)
-        labels = {t.key: t.label for t in [*types.TYPES, types.OTHER]}
-        kind_counts = searcher.kind_counts(counted)
-        outcome.type_facets = _facet_values(kind_counts, labels, outcome.chosen_type)
+        with searcher.session():
+            segments, counted = _retrieve(searcher, query, words)
+            if not _Chain(segments).count():
+                loose = query_characters(query)
+                if loose != words:
+                    words, outcome.loose = loose, True
+                    segments, counted = _retrieve(searcher, query, words)
+            labels = {t.key: t.label for t in [*types.TYPES, types.OTHER]}
+            kind_counts = searcher.kind_counts(counted)
+            outcome.type_facets = _facet_values(kind_counts, labels, outcome.chosen_type)
 
-        if chosen is not None:
-            facets = _apply_facets(searcher, counted.narrowed(kind=chosen.key), params, outcome)
-            segments, _ = _retrieve(searcher, query, words, chosen.key, facets)
-        paginator = Paginator(_Chain(segments), PER_PAGE)
-        outcome.total = paginator.count
-        outcome.approximate = any(getattr(s, "approximate", False) for s in segments)
-        outcome.page = paginator.get_page(params.get("page"))
-        pages = _pages(list(outcome.page.object_list))
-        if outcome.page.number == 1:
-            pages = _exact_titles_first(pages, query)
-        outcome.page.object_list = pages
+            if chosen is not None:
+                facets = _apply_facets(searcher, counted.narrowed(kind=chosen.key), params, outcome)
+                segments, _ = _retrieve(searcher, query, words, chosen.key, facets)
+            paginator = Paginator(_Chain(segments), PER_PAGE)
+            outcome.total = paginator.count
+            outcome.approximate = any(getattr(s, "approximate", False) for s in segments)
+            outcome.page = paginator.get_page(params.get("page"))
+            pages = _pages(list(outcome.page.object_list))
+            if outcome.page.number == 1:
+                pages = _exact_titles_first(pages, query)
+            outcome.page.object_list = pages
     except Exception as error:
         raise SearchUnavailable from error
     outcome.hits = build_hits(pages, words)
@@ -295,8 +301,9 @@ def _terms(words: list[str]) -> list[str]:
 
 
 def excerpt(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> str:
-    """A stretch of `text` around the first matched word."""
-    haystack = fold_aligned(text)
+    """A stretch of `text` around the first matched word (looked for near the start: a long
+    body need not be folded whole to cut a snippet)."""
+    haystack = fold_aligned(text[:EXCERPT_SEARCHED])
     positions = [haystack.find(w) for w in _terms(words)]
     first = min((p for p in positions if p >= 0), default=0)
     start = max(first - length // 3, 0)

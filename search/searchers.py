@@ -9,9 +9,10 @@ how many of each type and facet value, and a ranked slice of page ids.
 Neither decides what is shown: the caller checks every id against the page table.
 """
 
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 
-from django.db import connections
+from django.db import connections, transaction
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
@@ -25,6 +26,7 @@ RANKED_POOL = 500
 # gathered from the GIN index before ordering.
 APPROXIMATE_ABOVE = 2000
 FEW_MATCHES = 5000
+TITLE_POOL_POSTGRESQL = 100
 
 
 class Count(int):
@@ -87,11 +89,33 @@ def facet_values(kind: str, key: str) -> list:
     return sorted(values.order_by().values_list(attname, flat=True).distinct())
 
 
-class BackendSearcher:
-    """Through Wagtail's search API: what Elasticsearch does fast on its own."""
-
+class _Searcher:
     def __init__(self, backend):
         self.backend = backend
+        self._kinds: dict[Want, dict] = {}  # one search's type counts, asked for twice
+
+    def session(self):
+        return nullcontext()
+
+    def kind_counts(self, want: Want) -> dict[str, int]:
+        key = want.narrowed(kind="")
+        if key not in self._kinds:
+            self._kinds[key] = self._kind_counts(key)
+        return self._kinds[key]
+
+    def count(self, want: Want) -> int:
+        known = self._kinds.get(want.narrowed(kind=""))
+        if want.kind or known is None:
+            return self._count_one(want)
+        # Every visible page has one type: the type counts add up to the total.
+        total = sum(known.values())
+        if any(getattr(count, "approximate", False) for count in known.values()):
+            return Count.estimate(total)
+        return Count(total)
+
+
+class BackendSearcher(_Searcher):
+    """Through Wagtail's search API: what Elasticsearch does fast on its own."""
 
     def _results(self, want: Want, scope=None):
         scope = kind_scope(want.kind, want.facets) if scope is None else scope
@@ -102,10 +126,10 @@ class BackendSearcher:
         operator = "or" if want.any_word else "and"
         return self.backend.search(Analysed(" ".join(want.words)), scope, operator=operator)
 
-    def count(self, want: Want) -> int:
+    def _count_one(self, want: Want) -> int:
         return self._results(want).count()
 
-    def kind_counts(self, want: Want) -> dict[str, int]:
+    def _kind_counts(self, want: Want) -> dict[str, int]:
         by_ct = types.content_types()
         counts: dict[str, int] = {}
         for ct_id, count in self._results(want).facet("content_type_id").items():
@@ -127,11 +151,11 @@ class BackendSearcher:
         return {page.pk for page in self._results(want, scope)}
 
 
-class IndexSearcher:
+class IndexSearcher(_Searcher):
     """Straight against the index tables of Wagtail's database backend."""
 
     def __init__(self, backend):
-        self.backend = backend
+        super().__init__(backend)
         self.connection = connections["default"]
 
     def _required(self, want: Want) -> list[list[str]]:
@@ -145,22 +169,25 @@ class IndexSearcher:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def count(self, want: Want) -> int:
-        return self._count(self.expression(want))
+    def _count_one(self, want: Want) -> int:
+        return self._counts([self.expression(want)])[0]
 
-    def kind_counts(self, want: Want) -> dict[str, int]:
-        counts = {}
-        for kind in [*types.TYPES, types.OTHER]:
-            found = self._count(self.expression(want.narrowed(kind=""), kind.key))
-            if found:
-                counts[kind.key] = found
-        return counts
+    def _kind_counts(self, want: Want) -> dict[str, int]:
+        kinds = [*types.TYPES, types.OTHER]
+        found = self._counts([self.expression(want, kind.key) for kind in kinds])
+        return {kind.key: count for kind, count in zip(kinds, found, strict=True) if count}
+
+    def _count_sql(self, expressions: list[str]) -> list[int]:
+        """Several counts in one statement (one round trip)."""
+        parts, params = zip(*(self._count_part(e) for e in expressions), strict=True)
+        return list(self._one("SELECT " + ", ".join(parts), [p for ps in params for p in ps])[0])
 
     def ranked_ids(self, want: Want, start: int, stop: int, total: int) -> list[int]:
         """Up to RANKED_POOL matches — every query of the quality benchmark — all are ranked
         (bm25 on SQLite, ts_rank on PostgreSQL, the title weighted). Ranking reads each
         match's positions (on SQLite about 25 µs a match for a few words: 2.5 s for a word that
-        100,000 pages hold), so past it the order is: the newest RANKED_POOL matches whose
+        100,000 pages hold), so past it the order is: the newest RANKED_POOL (on PostgreSQL
+        TITLE_POOL_POSTGRESQL) matches whose
         titles hold the words, shortest title first (a station named as the query comes
         first, however old), then every other match, newest first. It is the same order on
         every results page."""
@@ -184,13 +211,11 @@ class IndexSearcher:
         return [int(found[i]) for i in entry_ids if i in found]
 
     def facet_counts(self, want: Want, key: str) -> dict:
-        counts = {}
-        for value in facet_values(want.kind, key):
-            narrowed = want.narrowed(facets=((key, value),))
-            found = self._count(self.expression(narrowed))
-            if found:
-                counts[value] = found
-        return counts
+        values = facet_values(want.kind, key)
+        if not values:
+            return {}
+        found = self._counts([self.expression(want.narrowed(facets=((key, v),))) for v in values])
+        return {value: count for value, count in zip(values, found, strict=True) if count}
 
 
 def _fts_term(word: str) -> str:
@@ -228,9 +253,11 @@ class SQLiteIndexSearcher(IndexSearcher):
             found = f"{found} NOT {_fts_all(want.unless)}"
         return found
 
-    def _count(self, expression: str) -> int:
-        sql = f"SELECT count(*) FROM {self.fts} WHERE {self.fts} MATCH %s"
-        return self._one(sql, [expression])[0][0]
+    def _count_part(self, expression: str) -> tuple[str, list]:
+        return f"(SELECT count(*) FROM {self.fts} WHERE {self.fts} MATCH %s)", [expression]
+
+    def _counts(self, expressions: list[str]) -> list[int]:
+        return self._count_sql(expressions)
 
     def _titled_newest(self, want: Want, expression: str) -> list[tuple[int, int]]:
         """(entry id, title length) of the newest matches whose titles hold the words."""
@@ -296,6 +323,15 @@ class PostgresIndexSearcher(IndexSearcher):
         self.entries = get_app_config().get_model("IndexEntry")._meta.db_table
         self.config = getattr(backend, "config", None)
 
+    @contextmanager
+    def session(self):
+        """One read transaction for a search (counts and results agree), without parallel
+        workers: starting them costs ~10 ms, more than these small scans gain."""
+        with transaction.atomic(using=self.connection.alias):
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            yield
+
     def _tsquery(self, text: str) -> tuple[str, list]:
         if self.config:
             return "to_tsquery(%s::regconfig, %s)", [self.config, text]
@@ -309,17 +345,24 @@ class PostgresIndexSearcher(IndexSearcher):
             found = f"{found} & !{_ts_all(want.unless)}"
         return found
 
-    def _count(self, expression: str) -> int:
+    def _counts(self, expressions: list[str]) -> list[int]:
         """Exact up to about APPROXIMATE_ABOVE; past it estimated from the sampled pages. A
         count visits every matching row (no index-only scans on GIN): 170 ms for 96,000."""
-        sampled = self._exact(f"{expression} & {_ts_term(markers.SAMPLE)}")
-        if sampled * markers.SAMPLE_EVERY >= APPROXIMATE_ABOVE:
-            return Count.estimate(sampled * markers.SAMPLE_EVERY)
-        return self._exact(expression)
+        sample = _ts_term(markers.SAMPLE)
+        sampled = self._count_sql([f"{e} & {sample}" for e in expressions])
+        counts = [
+            Count.estimate(n * markers.SAMPLE_EVERY)
+            if n * markers.SAMPLE_EVERY >= APPROXIMATE_ABOVE
+            else None
+            for n in sampled
+        ]
+        exact = [e for e, c in zip(expressions, counts, strict=True) if c is None]
+        found = iter(self._count_sql(exact) if exact else [])
+        return [c if c is not None else next(found) for c in counts]
 
-    def _exact(self, expression: str) -> int:
+    def _count_part(self, expression: str) -> tuple[str, list]:
         query, params = self._tsquery(expression)
-        return self._one(f"SELECT count(*) FROM {self.entries} WHERE body @@ {query}", params)[0][0]
+        return f"(SELECT count(*) FROM {self.entries} WHERE body @@ {query})", params
 
     def _match(self, expression: str) -> tuple[str, list]:
         body, params = self._tsquery(expression)
@@ -346,7 +389,8 @@ class PostgresIndexSearcher(IndexSearcher):
             f"SELECT id, length(title_text) FROM {self.entries} WHERE {where} "
             f"ORDER BY id DESC LIMIT %s"
         )
-        return self._one(sql, [*params, RANKED_POOL])
+        # Each candidate row is read (wide rows: ~3 µs each), so fewer than on SQLite.
+        return self._one(sql, [*params, min(RANKED_POOL, TITLE_POOL_POSTGRESQL)])
 
     def _ranked(self, expression, want, start, stop) -> list[int]:
         where, params = self._match(expression)
