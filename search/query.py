@@ -229,8 +229,9 @@ def site_search(*, params, backend: str = "default") -> Outcome:
 
 
 def _pages(ids: list[int]) -> list[Page]:
-    """The pages of these ids, in this order, each checked again: only live public pages."""
-    found = searchers.visible_pages().in_bulk(ids)
+    """The pages of these ids, in this order, each checked again (only live public pages), as
+    their own types (one query per page type shown)."""
+    found = {page.pk: page for page in searchers.visible_pages().filter(pk__in=ids).specific()}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -255,12 +256,10 @@ def _apply_facets(searcher, counted, params, outcome) -> tuple:
 
 
 def build_hits(pages: list[Page], words: list[str]) -> list[Hit]:
-    """Each result's own page (one query per page type shown), label, date and snippet."""
+    """Each result's label, date and snippet (the pages as their own types, from _pages)."""
     by_ct = types.content_types()
-    specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in pages]).specific()}
     hits = []
     for page in pages:
-        page = specific.get(page.pk, page)
         kind = by_ct.get(page.content_type_id, types.OTHER)
         text = " ".join(_plain(getattr(page, name, "")) for name in kind.text)
         text = text or _plain(page.search_description)

@@ -20,13 +20,16 @@ from home.restrictions import exclude_private
 from search import markers, types
 from search.analysis import Analysed
 
-# Past this many matches only a pool is ranked (IndexSearcher.ranked_ids).
+# Up to this many matches all are ranked; past it a pool (IndexSearcher.ranked_ids).
 RANKED_POOL = 500
+# PostgreSQL reads a wide row, and the body vector to rank it, for each candidate (~25 µs): it
+# ranks all matches only up to RANKED_POOL_POSTGRESQL and pools the newest title matches.
+RANKED_POOL_POSTGRESQL = 200
+TITLE_POOL_POSTGRESQL = 100
 # PostgreSQL: counts past this are estimated from sampled pages; below FEW_MATCHES the matches are
 # gathered from the GIN index before ordering.
 APPROXIMATE_ABOVE = 2000
 FEW_MATCHES = 5000
-TITLE_POOL_POSTGRESQL = 100
 
 
 class Count(int):
@@ -158,6 +161,12 @@ class IndexSearcher(_Searcher):
         super().__init__(backend)
         self.connection = connections["default"]
 
+    def ranked_up_to(self) -> int:
+        return RANKED_POOL
+
+    def title_pool(self) -> int:
+        return RANKED_POOL
+
     def _required(self, want: Want) -> list[list[str]]:
         """The marker words a match must hold: each inner list is one of which must be there."""
         required = [[markers.kind_marker(want.kind)] if want.kind else [markers.VISIBLE]]
@@ -183,16 +192,15 @@ class IndexSearcher(_Searcher):
         return list(self._one("SELECT " + ", ".join(parts), [p for ps in params for p in ps])[0])
 
     def ranked_ids(self, want: Want, start: int, stop: int, total: int) -> list[int]:
-        """Up to RANKED_POOL matches — every query of the quality benchmark — all are ranked
-        (bm25 on SQLite, ts_rank on PostgreSQL, the title weighted). Ranking reads each
+        """Up to `ranked_up_to` matches — every query of the quality benchmark — all are
+        ranked (bm25 on SQLite, ts_rank on PostgreSQL, the title weighted). Ranking reads each
         match's positions (on SQLite about 25 µs a match for a few words: 2.5 s for a word that
-        100,000 pages hold), so past it the order is: the newest RANKED_POOL (on PostgreSQL
-        TITLE_POOL_POSTGRESQL) matches whose
-        titles hold the words, shortest title first (a station named as the query comes
+        100,000 pages hold), so past it the order is: the newest matches whose titles hold the
+        words (`title_pool` of them), shortest title first (a station named as the query comes
         first, however old), then every other match, newest first. It is the same order on
         every results page."""
         expression = self.expression(want)
-        if total <= RANKED_POOL:
+        if total <= self.ranked_up_to():
             return self._ranked(expression, want, start, stop)
         titled = self._titled_newest(want, expression)
         order = [i for i, _ in sorted(titled, key=lambda row: (row[1], -row[0]))]
@@ -266,7 +274,7 @@ class SQLiteIndexSearcher(IndexSearcher):
             f"SELECT rowid, length(title) FROM {self.fts} WHERE {self.fts} MATCH %s "
             f"ORDER BY rowid DESC LIMIT %s"
         )
-        return self._one(sql, [f"{{title}} : {words} AND {expression}", RANKED_POOL])
+        return self._one(sql, [f"{{title}} : {words} AND {expression}", self.title_pool()])
 
     def _ranked(self, expression, want, start, stop) -> list[int]:
         sql = (
@@ -322,6 +330,12 @@ class PostgresIndexSearcher(IndexSearcher):
 
         self.entries = get_app_config().get_model("IndexEntry")._meta.db_table
         self.config = getattr(backend, "config", None)
+
+    def ranked_up_to(self) -> int:
+        return min(RANKED_POOL, RANKED_POOL_POSTGRESQL)
+
+    def title_pool(self) -> int:
+        return min(RANKED_POOL, TITLE_POOL_POSTGRESQL)
 
     @contextmanager
     def session(self):
@@ -389,8 +403,7 @@ class PostgresIndexSearcher(IndexSearcher):
             f"SELECT id, length(title_text) FROM {self.entries} WHERE {where} "
             f"ORDER BY id DESC LIMIT %s"
         )
-        # Each candidate row is read (wide rows: ~3 µs each), so fewer than on SQLite.
-        return self._one(sql, [*params, min(RANKED_POOL, TITLE_POOL_POSTGRESQL)])
+        return self._one(sql, [*params, self.title_pool()])
 
     def _ranked(self, expression, want, start, stop) -> list[int]:
         where, params = self._match(expression)
