@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from home.restrictions import is_public
 from search import types
 from search.analysis import index_text
 
@@ -37,14 +38,12 @@ def facet_marker(key: str, value) -> str:
 
 def markers(page) -> list[str]:
     """The marker words for a page: none unless the public may see it."""
-    from home.restrictions import is_public
-
     if not (page.live and page.depth and page.depth > 1 and is_public(page)):
         return []
     kind = types.for_model(type(page))
     found = [VISIBLE, kind_marker(kind.key)]
-    for key, field_name in kind.facets.items():
-        value = getattr(page, page._meta.get_field(field_name).attname, None)
+    for key in kind.facets:
+        value = getattr(page, kind.facet_attname(key), None)
         if value is not None and value != "":
             found.append(facet_marker(key, value))
     return found
@@ -83,8 +82,6 @@ def _restriction_changed(instance, **kwargs):
 
 
 def _moved(instance, parent_page_before=None, parent_page_after=None, **kwargs):
-    from home.restrictions import is_public
-
     if parent_page_before is None or is_public(parent_page_before) != is_public(parent_page_after):
         reindex_below(instance)
 

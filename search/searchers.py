@@ -78,17 +78,15 @@ def kind_scope(kind: str, facets=()):
     chosen = types.BY_KEY[kind]
     scope = exclude_private(chosen.model_class().objects.live())
     for key, value in facets:
-        attname = scope.model._meta.get_field(chosen.facets[key]).attname
-        scope = scope.filter(**{attname: value})
+        scope = scope.filter(**{chosen.facet_attname(key): value})
     return scope
 
 
 def facet_values(kind: str, key: str) -> list:
     """The values a facet of a type takes on its live pages (few: years, districts)."""
     chosen = types.BY_KEY[kind]
-    model = chosen.model_class()
-    attname = model._meta.get_field(chosen.facets[key]).attname
-    values = model.objects.live().exclude(**{f"{attname}__isnull": True})
+    attname = chosen.facet_attname(key)
+    values = chosen.model_class().objects.live().exclude(**{f"{attname}__isnull": True})
     return sorted(values.order_by().values_list(attname, flat=True).distinct())
 
 
@@ -141,8 +139,7 @@ class BackendSearcher(_Searcher):
         return counts
 
     def facet_counts(self, want: Want, key: str) -> dict:
-        chosen = types.BY_KEY[want.kind]
-        attname = chosen.model_class()._meta.get_field(chosen.facets[key]).attname
+        attname = types.BY_KEY[want.kind].facet_attname(key)
         counts = self._results(want.narrowed(facets=())).facet(attname)
         return {value: count for value, count in counts.items() if value is not None and count}
 
@@ -186,7 +183,7 @@ class IndexSearcher(_Searcher):
         found = self._counts([self.expression(want, kind.key) for kind in kinds])
         return {kind.key: count for kind, count in zip(kinds, found, strict=True) if count}
 
-    def _count_sql(self, expressions: list[str]) -> list[int]:
+    def _counts(self, expressions: list[str]) -> list[int]:
         """Several counts in one statement (one round trip)."""
         parts, params = zip(*(self._count_part(e) for e in expressions), strict=True)
         return list(self._one("SELECT " + ", ".join(parts), [p for ps in params for p in ps])[0])
@@ -252,8 +249,11 @@ class SQLiteIndexSearcher(IndexSearcher):
         self.entries = entry._meta.db_table
         self.rank = f"bm25({self.fts}, 0.0, 1.0, {TITLE_WEIGHT})"
 
+    def _words(self, want: Want) -> str:
+        return _fts_any(want.words) if want.any_word else _fts_all(want.words)
+
     def expression(self, want: Want, kind: str = "") -> str:
-        words = _fts_any(want.words) if want.any_word else _fts_all(want.words)
+        words = self._words(want)
         required = self._required(want.narrowed(kind=kind or want.kind))
         parts = [words, *(_fts_any(group) for group in required)]
         found = "(" + " AND ".join(parts) + ")"
@@ -264,12 +264,9 @@ class SQLiteIndexSearcher(IndexSearcher):
     def _count_part(self, expression: str) -> tuple[str, list]:
         return f"(SELECT count(*) FROM {self.fts} WHERE {self.fts} MATCH %s)", [expression]
 
-    def _counts(self, expressions: list[str]) -> list[int]:
-        return self._count_sql(expressions)
-
     def _titled_newest(self, want: Want, expression: str) -> list[tuple[int, int]]:
         """(entry id, title length) of the newest matches whose titles hold the words."""
-        words = _fts_any(want.words) if want.any_word else _fts_all(want.words)
+        words = self._words(want)
         sql = (
             f"SELECT rowid, length(title) FROM {self.fts} WHERE {self.fts} MATCH %s "
             f"ORDER BY rowid DESC LIMIT %s"
@@ -351,8 +348,11 @@ class PostgresIndexSearcher(IndexSearcher):
             return "to_tsquery(%s::regconfig, %s)", [self.config, text]
         return "to_tsquery(%s)", [text]
 
+    def _words(self, want: Want) -> str:
+        return _ts_any(want.words) if want.any_word else _ts_all(want.words)
+
     def expression(self, want: Want, kind: str = "") -> str:
-        words = _ts_any(want.words) if want.any_word else _ts_all(want.words)
+        words = self._words(want)
         required = self._required(want.narrowed(kind=kind or want.kind))
         found = " & ".join([words, *(_ts_any(group) for group in required)])
         if want.unless:
@@ -363,7 +363,7 @@ class PostgresIndexSearcher(IndexSearcher):
         """Exact up to about APPROXIMATE_ABOVE; past it estimated from the sampled pages. A
         count visits every matching row (no index-only scans on GIN): 170 ms for 96,000."""
         sample = _ts_term(markers.SAMPLE)
-        sampled = self._count_sql([f"{e} & {sample}" for e in expressions])
+        sampled = super()._counts([f"{e} & {sample}" for e in expressions])
         counts = [
             Count.estimate(n * markers.SAMPLE_EVERY)
             if n * markers.SAMPLE_EVERY >= APPROXIMATE_ABOVE
@@ -371,7 +371,7 @@ class PostgresIndexSearcher(IndexSearcher):
             for n in sampled
         ]
         exact = [e for e, c in zip(expressions, counts, strict=True) if c is None]
-        found = iter(self._count_sql(exact) if exact else [])
+        found = iter(super()._counts(exact) if exact else [])
         return [c if c is not None else next(found) for c in counts]
 
     def _count_part(self, expression: str) -> tuple[str, list]:
@@ -392,8 +392,8 @@ class PostgresIndexSearcher(IndexSearcher):
     def _titled_newest(self, want: Want, expression: str) -> list[tuple[int, int]]:
         """(entry id, title length) of the newest matches whose titles hold the words. The title
         vector holds the markers too, so this reads no body vector (they are large)."""
-        words = _ts_any(want.words) if want.any_word else _ts_all(want.words)
-        title_expression = " & ".join([words, *(_ts_any(g) for g in self._required(want))])
+        required = (_ts_any(group) for group in self._required(want))
+        title_expression = " & ".join([self._words(want), *required])
         title, params = self._tsquery(title_expression)
         where = f"title @@ {title}"
         if want.unless:  # the OR tail: leaving out pages with every word needs the body

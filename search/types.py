@@ -20,6 +20,10 @@ class SearchType:
     def model_class(self):
         return apps.get_model(self.model)
 
+    def facet_attname(self, key: str) -> str:
+        """The column a facet filters on (`district_id` for the field `district`)."""
+        return self.model_class()._meta.get_field(self.facets[key]).attname
+
 
 TYPES = [
     SearchType("policy", "home.PolicyDocumentPage", _("政策文件"), "issued", ("doc_number", "issuer", "body"), {"year": "issued_year"}),  # noqa: E501

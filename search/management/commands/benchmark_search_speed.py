@@ -14,21 +14,24 @@ import random
 import re
 import statistics
 import time
-import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
 from home.models import HomePage, StandardPage
-from portal.benchmarking import path_step, percentile, throwaway_database
+from portal.benchmarking import (
+    analyse_tables,
+    bulk_children,
+    insert_specific,
+    percentile,
+    throwaway_database,
+)
 from search.analysis import Analysed, query_tokens
 from search.query import site_search
 
@@ -107,13 +110,10 @@ class Command(BaseCommand):
         return "。".join(self.random.sample(self.sentences, self.random.randint(low, high))) + "。"
 
     def add_pages(self, home, start: int, count: int):
-        """Pages inserted in bulk as treebeard would lay them out, then indexed in batches
-        through the search backend (the same analysis as on publish)."""
+        """Pages inserted in bulk, then indexed in batches through the search backend (the
+        same analysis as on publish)."""
         rnd = self.random
-        content_type = ContentType.objects.get_for_model(StandardPage)
-        now = timezone.now()
-        backend = get_search_backend()
-        index = backend.get_index_for_model(StandardPage)
+        index = get_search_backend().get_index_for_model(StandardPage)
         batch = 2000
         for offset in range(start, start + count, batch):
             numbers = range(offset + 1, min(offset + batch, start + count) + 1)
@@ -122,56 +122,25 @@ class Command(BaseCommand):
                 for n in numbers
             ]
             with transaction.atomic():
-                pages = Page.objects.bulk_create(
+                pages = bulk_children(home, StandardPage, zip(numbers, titles, strict=True), "page")
+                insert_specific(
+                    StandardPage,
                     [
-                        Page(
-                            content_type=content_type,
-                            title=title,
-                            draft_title=title,
-                            slug=f"page-{n}",
-                            path=home.path + path_step(n),
-                            depth=home.depth + 1,
-                            numchild=0,
-                            url_path=f"{home.url_path}page-{n}/",
-                            live=True,
-                            has_unpublished_changes=False,
-                            first_published_at=now,
-                            last_published_at=now,
-                            locale_id=home.locale_id,
-                            translation_key=uuid.uuid4(),
+                        StandardPage(
+                            page_ptr_id=page.pk,
+                            intro=self.text(1, 2)[:500],
+                            body=json.dumps(
+                                [{"type": "paragraph", "value": f"<p>{self.text(2, 5)}</p>"}]
+                            ),
                         )
-                        for n, title in zip(numbers, titles, strict=True)
-                    ]
+                        for page in pages
+                    ],
                 )
-                standard = [
-                    StandardPage(
-                        page_ptr_id=page.pk,
-                        intro=self.text(1, 2)[:500],
-                        body=json.dumps(
-                            [{"type": "paragraph", "value": f"<p>{self.text(2, 5)}</p>"}]
-                        ),
-                    )
-                    for page in pages
-                ]
-                fields = StandardPage._meta.local_concrete_fields
-                quote = connection.ops.quote_name
-                insert = "INSERT INTO {} ({}) VALUES ({})".format(
-                    quote(StandardPage._meta.db_table),
-                    ", ".join(quote(f.column) for f in fields),
-                    ", ".join(["%s"] * len(fields)),
-                )
-                rows = [
-                    [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields]
-                    for s in standard
-                ]
-                with connection.cursor() as cursor:
-                    cursor.executemany(insert, rows)
                 index.add_items(
                     StandardPage, StandardPage.objects.filter(pk__in=[p.pk for p in pages])
                 )
         Page.objects.filter(pk=home.pk).update(numchild=start + count)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        analyse_tables()
 
     def queries(self) -> list[str]:
         listed = [c["q"] for c in json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]]

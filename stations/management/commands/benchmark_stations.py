@@ -17,9 +17,7 @@ import gzip
 import random
 import statistics
 import time
-import uuid
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.test import Client
@@ -28,7 +26,13 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from home.models import HomePage
-from portal.benchmarking import path_step, percentile, throwaway_database
+from portal.benchmarking import (
+    analyse_tables,
+    bulk_children,
+    insert_specific,
+    percentile,
+    throwaway_database,
+)
 from stations.coords import lat_band
 from stations.mapdata import MapQuery, build_geojson, bump_map_version
 from stations.models import Area, AreaLevel, StationIndexPage, StationPage, StationType
@@ -112,79 +116,46 @@ class Command(BaseCommand):
         return streets
 
     def add_stations(self, index, streets, types, start: int, count: int):
-        """Insert stations `start`+1 … `start`+`count` under the index with bulk inserts.
-
-        Pages are written as treebeard would (path, depth, url_path) but without add_child's
-        one-by-one bookkeeping, which would take hours at this size.
-        """
+        """Insert stations `start`+1 … `start`+`count` under the index with bulk inserts."""
         rnd = self.random
-        content_type = ContentType.objects.get_for_model(StationPage)
-        now = timezone.now()
         today = timezone.localdate()
         batch = 5000
-        fields = StationPage._meta.local_concrete_fields
-        quote = connection.ops.quote_name
-        insert = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(StationPage._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
         for offset in range(start, start + count, batch):
             numbers = range(offset + 1, min(offset + batch, start + count) + 1)
             chosen = [(rnd.choice(streets), rnd.choice(types)) for _ in numbers]
-            pages = Page.objects.bulk_create(
-                [
-                    Page(
-                        content_type=content_type,
-                        title=f"{street.name}{kind.name}{number}号",
-                        draft_title=f"{street.name}{kind.name}{number}号",
-                        slug=f"station-{number}",
-                        path=index.path + path_step(number),
-                        depth=index.depth + 1,
-                        numchild=0,
-                        url_path=f"{index.url_path}station-{number}/",
-                        live=True,
-                        has_unpublished_changes=False,
-                        first_published_at=now,
-                        last_published_at=now,
-                        locale_id=index.locale_id,
-                        translation_key=uuid.uuid4(),
-                    )
-                    for number, (street, kind) in zip(numbers, chosen, strict=True)
-                ]
-            )
-            stations = []
-            for page, (street, kind) in zip(pages, chosen, strict=True):
-                valid = rnd.random() < 0.6
-                latitude = street.latitude + rnd.gauss(0, 0.012)
-                stations.append(
-                    StationPage(
-                        page_ptr_id=page.pk,
-                        station_type_id=kind.pk,
-                        street_id=street.pk,
-                        district_id=street.parent_id,
-                        address=f"{street.name}{rnd.randint(1, 400)}号",
-                        latitude=latitude,
-                        # What StationPage.save() derives; bulk inserts must set it themselves.
-                        lat_band=lat_band(latitude),
-                        longitude=street.longitude + rnd.gauss(0, 0.012),
-                        summary="为社区居民提供便民志愿服务",
-                        standard_valid_until=(
-                            today + datetime.timedelta(days=rnd.randint(1, 365)) if valid else None
-                        ),
-                    )
-                )
-            rows = [
-                [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields]
-                for s in stations
+            titles = [
+                (number, f"{street.name}{kind.name}{number}号")
+                for number, (street, kind) in zip(numbers, chosen, strict=True)
             ]
             # One transaction per batch: in autocommit every row would be a commit of its own.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(insert, rows)
+            with transaction.atomic():
+                pages = bulk_children(index, StationPage, titles, "station")
+                stations = []
+                for page, (street, kind) in zip(pages, chosen, strict=True):
+                    valid = rnd.random() < 0.6
+                    latitude = street.latitude + rnd.gauss(0, 0.012)
+                    stations.append(
+                        StationPage(
+                            page_ptr_id=page.pk,
+                            station_type_id=kind.pk,
+                            street_id=street.pk,
+                            district_id=street.parent_id,
+                            address=f"{street.name}{rnd.randint(1, 400)}号",
+                            latitude=latitude,
+                            # What StationPage.save() derives; bulk inserts must set it themselves.
+                            lat_band=lat_band(latitude),
+                            longitude=street.longitude + rnd.gauss(0, 0.012),
+                            summary="为社区居民提供便民志愿服务",
+                            standard_valid_until=(
+                                today + datetime.timedelta(days=rnd.randint(1, 365))
+                                if valid
+                                else None
+                            ),
+                        )
+                    )
+                insert_specific(StationPage, stations)
         Page.objects.filter(pk=index.pk).update(numchild=start + count)
-        with connection.cursor() as cursor:
-            # What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) keeps current on a site.
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        analyse_tables()
 
     # --- measurements ---------------------------------------------------------------------
 
