@@ -8,7 +8,30 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         # Cached menus and the list of private pages are dropped when the page tree changes.
-        from home import menus, restrictions
+        from home import menus
+        from home.base import restrictions
 
         menus.connect_signals()
         restrictions.connect_signals()
+        register_search_types()
+
+
+def register_search_types():
+    """Policy documents and standard pages among the site search's results (search/types.py)."""
+    from home.policy_register import pinned_by_doc_number
+    from search.types import SearchType, register
+
+    register(
+        SearchType(
+            key="policy",
+            model="home.PolicyDocumentPage",
+            label=_("政策文件"),
+            date="issued",
+            text=("doc_number", "issuer", "body"),
+            facets={"year": "issued_year"},
+            pinned=pinned_by_doc_number,
+        )
+    )
+    register(
+        SearchType(key="page", model="home.StandardPage", label=_("页面"), text=("intro", "body"))
+    )

@@ -5,30 +5,29 @@ Later sections add their own steps to `load_demo`.
 """
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from home.base.choices import Level
+from home.base.demo import DemoReport, ensure_child, text_to_paragraphs
 from home.models import (
     HomePage,
     PolicyAttachment,
     PolicyDocumentPage,
     PolicyIndexPage,
     PolicyKind,
-    PolicyLevel,
     PolicyRelation,
     StandardPage,
 )
 
-LEVELS = {str(label): value for value, label in PolicyLevel.choices}
+LEVELS = {str(label): value for value, label in Level.choices}
 
 HOME_INTRO = (
     "<p>社区志愿服务门户帮助居民找到身边的志愿服务站点，了解站点是否达到“七个有”建设标准、"
@@ -61,22 +60,6 @@ ABOUT_BLOCKS = [
 ]
 
 
-@dataclass
-class DemoReport:
-    created: list[str] = field(default_factory=list)
-    existing: list[str] = field(default_factory=list)
-    manager_usernames: list[str] = field(default_factory=list)
-    staff_usernames: list[str] = field(default_factory=list)
-
-    def record(self, created: bool, label: str):
-        (self.created if created else self.existing).append(label)
-
-
-def text_to_paragraphs(text: str) -> str:
-    """One <p> per non-empty line, escaped, keeping the wording exactly as published."""
-    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
-
-
 def ensure_home_page(report: DemoReport) -> HomePage:
     home = HomePage.objects.first()
     if home is None:
@@ -106,17 +89,6 @@ def ensure_home_page(report: DemoReport) -> HomePage:
     site.site_name = site.site_name or "社区志愿服务门户"
     site.save()
     return home
-
-
-def ensure_child(parent: Page, model, *, slug: str, report: DemoReport, **fields) -> Page:
-    existing = model.objects.child_of(parent).filter(slug=slug).first()
-    if existing:
-        report.record(False, fields.get("title", slug))
-        return existing
-    page = parent.add_child(instance=model(slug=slug, **fields))
-    page.save_revision().publish()
-    report.record(True, fields.get("title", slug))
-    return page
 
 
 def _kind(name: str) -> PolicyKind:
@@ -217,34 +189,20 @@ def load_about(home: HomePage, report: DemoReport):
 
 
 # Accounts to try the review workflow with (stories/review.py).
-DEMO_STAFF = [("demo-editor", "EDITORS_GROUP"), ("demo-reviewer", "REVIEWERS_GROUP")]
-
-
-def ensure_staff(password: str, report: DemoReport) -> list[str]:
-    from stories import review
-
-    for username, group in DEMO_STAFF:
-        created = review.ensure_staff_user(
-            username=username, group_name=getattr(review, group), password=password
-        )
-        report.record(created, f"账号 {username}")
-    return [username for username, _group in DEMO_STAFF]
-
-
 def load_demo(
     *, seeds_dir: Path, manager_password: str = "", editor_password: str = ""
 ) -> DemoReport:
     """The whole demo site; station manager, editor and reviewer accounts only when a password
     is given for them."""
     from stations.demo import load_stations
-    from stories.demo import load_stories
+    from stories.demo import load_review_staff, load_stories
 
     report = DemoReport()
     home = ensure_home_page(report)
     report.manager_usernames = load_stations(home, report, manager_password=manager_password)
     load_stories(home, report)
     if editor_password:
-        report.staff_usernames = ensure_staff(editor_password, report)
+        report.staff_usernames = load_review_staff(editor_password, report)
     load_policies(home, seeds_dir=seeds_dir, report=report)
     load_about(home, report)
     return report

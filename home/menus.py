@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home import cache_versions
+from home.base import cache_versions
 
 VERSION_NAME = "site:sections"
 CACHE_SECONDS = 60 * 60

@@ -3,17 +3,17 @@
 Every listing here costs a fixed number of queries, whatever its length.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from home.docnumbers import EXPECTED_FORM, fold_brackets, parse_doc_number
-from home.models import PolicyDocumentPage, PolicyKind, PolicyLevel
+from home.base.choices import Level
+from home.base.docnumbers import EXPECTED_FORM, fold_brackets, parse_doc_number
+from home.base.filters import FilteredListing, filtered_listing
+from home.models import PolicyDocumentPage, PolicyKind
 
 PER_PAGE = 20
 
@@ -36,7 +36,7 @@ class PolicyFilterForm(forms.Form):
     def __init__(self, *args, documents: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         invalid = {"invalid_choice": _("“%(value)s”不在可选范围内，请从列表中选择。")}
-        self.fields["level"].choices = [("", _("全部层级")), *PolicyLevel.choices]
+        self.fields["level"].choices = [("", _("全部层级")), *Level.choices]
         issuers = documents.order_by("issuer").values_list("issuer", flat=True).distinct()
         self.fields["issuer"].choices = [("", _("全部发文机关"))] + [(i, i) for i in issuers]
         years = documents.exclude(issued_year=None).order_by("-issued_year")
@@ -44,15 +44,6 @@ class PolicyFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("全部年份"))] + [(y, str(y)) for y in years]
         for name in ("level", "issuer", "year"):
             self.fields[name].error_messages.update(invalid)
-
-
-@dataclass
-class RegisterResult:
-    form: PolicyFilterForm
-    page: PaginatorPage
-    total: int
-    messages: list[str] = field(default_factory=list)
-    filtered: bool = False
 
 
 def _documents_under(index_page) -> QuerySet:
@@ -68,38 +59,35 @@ def newest_first(documents: QuerySet) -> QuerySet:
     )
 
 
-def policy_register(*, index_page=None, params) -> RegisterResult:
-    documents = _documents_under(index_page)
-    form = PolicyFilterForm(params or None, documents=documents)
-    messages: list[str] = []
-    filtered = False
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["level"]:
-            documents = documents.filter(level=data["level"])
-        if data["kind"]:
-            documents = documents.filter(kind=data["kind"])
-        if data["issuer"]:
-            documents = documents.filter(issuer=data["issuer"])
-        if data["year"]:
-            documents = documents.filter(issued_year=data["year"])
-        if data["doc_number"].strip():
-            documents, note = filter_by_doc_number(documents, data["doc_number"])
-            if note:
-                messages.append(note)
-        filtered = any(data.get(name) for name in ("level", "kind", "issuer", "year")) or bool(
-            data["doc_number"].strip()
-        )
-    elif form.is_bound:
-        for errors in form.errors.values():
-            messages.extend(errors)
-        documents = documents.none()
-        filtered = True
+FILTERS = ("level", "kind", "issuer", "year", "doc_number")
 
-    paginator = Paginator(newest_first(documents), PER_PAGE)
-    page = paginator.get_page(params.get("page") if params else None)
-    return RegisterResult(
-        form=form, page=page, total=paginator.count, messages=messages, filtered=filtered
+
+def _narrow(documents: QuerySet, data: dict, messages: list[str]) -> QuerySet:
+    if data["level"]:
+        documents = documents.filter(level=data["level"])
+    if data["kind"]:
+        documents = documents.filter(kind=data["kind"])
+    if data["issuer"]:
+        documents = documents.filter(issuer=data["issuer"])
+    if data["year"]:
+        documents = documents.filter(issued_year=data["year"])
+    if data["doc_number"]:
+        documents, note = filter_by_doc_number(documents, data["doc_number"])
+        if note:
+            messages.append(note)
+    return documents
+
+
+def policy_register(*, index_page=None, params) -> FilteredListing:
+    documents = _documents_under(index_page)
+    return filtered_listing(
+        form=PolicyFilterForm(params or None, documents=documents),
+        items=documents,
+        narrow=_narrow,
+        filters=FILTERS,
+        order=lambda documents, data: newest_first(documents),
+        per_page=PER_PAGE,
+        params=params,
     )
 
 
@@ -119,6 +107,18 @@ def filter_by_doc_number(documents: QuerySet, text: str) -> tuple[QuerySet, str]
             doc_issuer_code=parsed.issuer_code, doc_year=parsed.year, doc_serial=parsed.serial
         ),
         "",
+    )
+
+
+def pinned_by_doc_number(query: str) -> QuerySet | None:
+    """The document whose 文号 the site search's query is, shown above its results (None when
+    the query is not a 文号)."""
+    try:
+        number = parse_doc_number(query)
+    except ValidationError:
+        return None
+    return PolicyDocumentPage.objects.filter(
+        doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
     )
 
 

@@ -9,8 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.views import robots_txt
 from search import views as search_views
-from stations import calendar_views
-from stations import views as station_views
+from stations.activities import calendar_views
+from stations.directory import endpoints as station_views
 
 SITEMAPS = {"pages": Sitemap}
 

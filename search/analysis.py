@@ -26,7 +26,7 @@ import jieba
 import opencc
 from django.core.exceptions import ValidationError
 
-from home.docnumbers import DocNumber, parse_doc_number
+from home.base.docnumbers import DocNumber, parse_doc_number
 
 USER_DICTIONARY = Path(__file__).parent / "dictionaries" / "portal.txt"
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -31,7 +31,7 @@ class AnalysedSearchField(index.SearchField):
         text = index_text(strip_tags(flatten(super().get_value(obj))))
         if self.field_name == "title" and hasattr(obj, "title_markers"):
             # PostgreSQL can then find the newest title matches of a kind from the title
-            # vector alone, without reading the (large) body vectors (search/searchers.py).
+            # vector alone, without reading the (large) body vectors (search/searchers/postgres.py).
             text = f"{text} {obj.title_markers()}".strip()
         return text
 

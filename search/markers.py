@@ -16,14 +16,14 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
-from home.restrictions import is_public
+from home.base.restrictions import is_public
 from search import types
 from search.analysis import index_text
 
 VISIBLE = "zzvis"
 PREFIX = "zz"
 # One visible page in SAMPLE_EVERY (by id) also holds SAMPLE: PostgreSQL estimates a large count
-# from the sampled pages instead of visiting every match (search/searchers.py).
+# from the sampled pages instead of visiting every match (search/searchers/postgres.py).
 SAMPLE = "zzsample"
 SAMPLE_EVERY = 64
 
@@ -75,7 +75,7 @@ def reindex_below(page) -> int:
 
 
 def _restriction_changed(instance, **kwargs):
-    # home.restrictions' handler (connected first) has already dropped its cached list.
+    # home.base.restrictions' handler (connected first) has already dropped its cached list.
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         reindex_below(page)

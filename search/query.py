@@ -1,43 +1,25 @@
-"""The site search: one query over every page type, with facets, exact matches first, and
-snippets with the matched words highlighted. Called by the view and the benchmarks."""
+"""The site search: one query over every page type, with facets and exact matches first; what
+each result shows is built by search/hits.py. Called by the view and the benchmarks."""
 
-import datetime
-import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.utils import timezone
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from home.docnumbers import parse_doc_number
 from search import searchers, types
-from search.analysis import fold, fold_aligned, query_characters, query_tokens
-from search.fields import flatten
+from search.analysis import fold, query_characters, query_tokens
+from search.hits import Hit, build_hits
 
 MAX_QUERY_LENGTH = 100
 PER_PAGE = 20
 # Below this many pages holding every word, pages holding some of them follow.
 OR_TAIL_BELOW = 50
-SNIPPET_LENGTH = 90
-EXCERPT_SEARCHED = 2000  # characters of a result's text searched for the snippet's first word
 
 
 class SearchUnavailable(Exception):
     """The search backend failed (Elasticsearch unreachable, a database error): the view then
     tries the fallback backend, or says search is unavailable."""
-
-
-@dataclass
-class Hit:
-    page: Page
-    kind: types.SearchType
-    title: SafeString
-    snippet: SafeString
-    date: str = ""  # as shown: 2025年3月5日, or a policy's date as written (2021, 2021-03)
 
 
 @dataclass
@@ -76,20 +58,15 @@ def check_query(raw: str) -> tuple[str, str]:
 
 
 def _pinned(query: str, kind: str, facets) -> list[int]:
-    """The document with this 文号, which goes first (found by its indexed parts)."""
-    from home.models import PolicyDocumentPage
-
-    if kind not in ("", "policy"):
-        return []
-    try:
-        number = parse_doc_number(query)
-    except ValidationError:  # not a 文号
-        return []
-    documents = PolicyDocumentPage.objects.filter(
-        doc_issuer_code=number.issuer_code, doc_year=number.year, doc_serial=number.serial
-    )
-    scope = searchers.kind_scope(kind, facets)
-    return list(scope.filter(pk__in=documents.values("pk")).values_list("pk", flat=True))
+    """The pages a type pins above the results for this query (the document with this 文号), as
+    found within the chosen type and facets."""
+    pinned: list[int] = []
+    for each in [types.BY_KEY[kind]] if kind else types.registered():
+        pages = each.pinned(query) if each.pinned else None
+        if pages is not None:
+            scope = searchers.kind_scope(kind, facets).filter(pk__in=pages.values("pk"))
+            pinned += scope.values_list("pk", flat=True)
+    return list(dict.fromkeys(pinned))
 
 
 def _exact_titles_first(pages: list[Page], query: str) -> list[Page]:
@@ -207,7 +184,7 @@ def site_search(*, params, backend: str = "default") -> Outcome:
                 if loose != words:
                     words, outcome.loose = loose, True
                     segments, counted = _retrieve(searcher, query, words)
-            labels = {t.key: t.label for t in [*types.TYPES, types.OTHER]}
+            labels = {t.key: t.label for t in [*types.registered(), types.OTHER]}
             kind_counts = searcher.kind_counts(counted)
             outcome.type_facets = _facet_values(kind_counts, labels, outcome.chosen_type)
 
@@ -237,15 +214,12 @@ def _pages(ids: list[int]) -> list[Page]:
 
 def _apply_facets(searcher, counted, params, outcome) -> tuple:
     """Counts for the chosen type's facets (year, district), and the picked ones."""
-    from stations.models import Area
-
     chosen = types.BY_KEY[counted.kind]
     picked_facets = []
     for key in chosen.facets:
         counts = searcher.facet_counts(counted, key)
-        if key == "district":
-            areas = Area.objects.filter(pk__in=[k for k in counts if k])
-            labels = dict(areas.values_list("pk", "name"))
+        if key in chosen.facet_labels:
+            labels = chosen.facet_labels[key]([k for k in counts if k])
         else:
             labels = {year: _("%(year)s 年") % {"year": year} for year in counts}
         picked = params.get(key, "")
@@ -253,81 +227,3 @@ def _apply_facets(searcher, counted, params, outcome) -> tuple:
         if picked.isdigit():
             picked_facets.append((key, int(picked)))
     return tuple(picked_facets)
-
-
-def build_hits(pages: list[Page], words: list[str]) -> list[Hit]:
-    """Each result's label, date and snippet (the pages as their own types, from _pages)."""
-    by_ct = types.content_types()
-    hits = []
-    for page in pages:
-        kind = by_ct.get(page.content_type_id, types.OTHER)
-        text = " ".join(_plain(getattr(page, name, "")) for name in kind.text)
-        text = text or _plain(page.search_description)
-        hits.append(
-            Hit(
-                page=page,
-                kind=kind,
-                title=highlight(page.title, words),
-                snippet=highlight(excerpt(text, words), words),
-                date=date_label(getattr(page, kind.date, None) if kind.date else None),
-            )
-        )
-    return hits
-
-
-def date_label(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
-
-
-def _plain(value) -> str:
-    if hasattr(value, "stream_block"):  # a StreamField
-        value = value.stream_block.get_searchable_content(value)
-    return " ".join(strip_tags(flatten(value)).split())
-
-
-def _terms(words: list[str]) -> list[str]:
-    """The words to mark: not the 文号 token (the text has its parts, not it), and single
-    characters only when the query is nothing but (a partial word typed alone)."""
-    terms = [w for w in words if not re.search(r"\d年\d+号$|令第\d+号$", w)]
-    longer = [w for w in terms if len(w) > 1]
-    return sorted(set(longer or terms), key=len, reverse=True)
-
-
-def excerpt(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> str:
-    """A stretch of `text` around the first matched word (looked for near the start: a long
-    body need not be folded whole to cut a snippet)."""
-    haystack = fold_aligned(text[:EXCERPT_SEARCHED])
-    positions = [haystack.find(w) for w in _terms(words)]
-    first = min((p for p in positions if p >= 0), default=0)
-    start = max(first - length // 3, 0)
-    piece = text[start : start + length]
-    return ("…" if start else "") + piece + ("…" if start + length < len(text) else "")
-
-
-def highlight(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, with the matched words in <mark>; traditional text matches its simplified
-    words."""
-    folded = fold_aligned(text)
-    terms = _terms(words)
-    if not terms:
-        return escape(text)
-    marked = [False] * len(text)
-    for term in terms:
-        for found in re.finditer(re.escape(term), folded):
-            for i in range(found.start(), found.end()):
-                marked[i] = True
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marked[j] == marked[i]:
-            j += 1
-        piece = escape(text[i:j])
-        out.append(f"<mark>{piece}</mark>" if marked[i] else piece)
-        i = j
-    return mark_safe("".join(out))

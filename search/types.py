@@ -1,10 +1,14 @@
 """The page types the site search knows: label, date, the text its snippets come from and the
-facets that apply. Adding a type to the search is one line here; any other page type is still
-found, under 栏目页面."""
+facets that apply. The app that defines a page type registers it from its AppConfig.ready()
+(`register(SearchType(...))`), with what only that app can supply (facet labels, pages to pin
+first): the search imports no page app. Any other page type is still found, under 栏目页面."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +20,10 @@ class SearchType:
     date: str = ""  # attribute holding the date shown beside a result (a date, or text as written)
     text: tuple[str, ...] = ()  # attributes whose text snippets are cut from, in order
     facets: dict[str, str] = field(default_factory=dict)  # facet key → FilterField name
+    # facet key → (the facet's values → {value: label}); without one a value is a year (2021 年)
+    facet_labels: dict[str, Callable[[list], dict]] = field(default_factory=dict)
+    # query text → the pages of this type shown first (the document with this 文号), or None
+    pinned: Callable[[str], QuerySet | None] | None = None
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -25,28 +33,34 @@ class SearchType:
         return self.model_class()._meta.get_field(self.facets[key]).attname
 
 
-TYPES = [
-    SearchType("policy", "home.PolicyDocumentPage", _("政策文件"), "issued", ("doc_number", "issuer", "body"), {"year": "issued_year"}),  # noqa: E501
-    SearchType("station", "stations.StationPage", _("志愿服务站点"), "", ("summary", "address", "service_content"), {"district": "district"}),  # noqa: E501
-    SearchType("activity", "stations.ActivityPage", _("志愿服务活动"), "starts_at", ("summary", "description")),  # noqa: E501
-    SearchType("story", "stories.StoryPage", _("嘉许故事"), "story_date", ("summary", "honoree_name", "body"), {"year": "year", "district": "district"}),  # noqa: E501
-    SearchType("page", "home.StandardPage", _("页面"), "", ("intro", "body")),
-]  # fmt: skip
 OTHER = SearchType("other", "wagtailcore.Page", _("栏目页面"), "", ("search_description",))
-BY_KEY = {t.key: t for t in TYPES}
-FACET_LABELS = {"year": _("年份"), "district": _("区")}
+_registered: dict[str, SearchType] = {}
+BY_KEY = MappingProxyType(_registered)  # {key: search type}, as registered so far
+
+
+def register(search_type: SearchType) -> None:
+    """Add a page type to the search, after those registered before it (registering a key again
+    replaces its type in place)."""
+    if search_type.key == OTHER.key:
+        raise ValueError(f"{OTHER.key!r} is the search type of unregistered pages")
+    _registered[search_type.key] = search_type
+
+
+def registered() -> list[SearchType]:
+    """The registered types, in the order they were registered."""
+    return list(_registered.values())
 
 
 def for_model(model) -> SearchType:
-    """The search type of a page model (栏目页面 when it has no line above)."""
+    """The search type of a page model (栏目页面 when none is registered for it)."""
     label = model._meta.label
-    return next((t for t in TYPES if t.model == label), OTHER)
+    return next((t for t in _registered.values() if t.model == label), OTHER)
 
 
 def content_types() -> dict:
-    """{content type id: search type} for the types listed above."""
+    """{content type id: search type} for the registered types."""
     from django.contrib.contenttypes.models import ContentType
 
-    models = {t.model_class(): t for t in TYPES}
+    models = {t.model_class(): t for t in _registered.values()}
     found = ContentType.objects.get_for_models(*models)
     return {ct.pk: models[model] for model, ct in found.items()}

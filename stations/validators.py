@@ -1,7 +1,9 @@
-"""Checks on what residents and managers type: phone numbers and coordinates."""
+"""Checks on what residents and managers type: phone numbers and coordinates; the mobile field
+every form uses, and the tel: link of a phone number."""
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +68,24 @@ def validate_longitude(value: float) -> None:
             params={"value": value, "low": CHINA_LNG[0], "high": CHINA_LNG[1]},
             code="longitude",
         )
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number, however it is written, cleaned to its 11 digits."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+    default_validators = [validate_mainland_mobile]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_mobile(value) if value else value
+
+
+def tel_uri(phone: str) -> str:
+    """tel:02012345678 from '020-1234 5678转801': the digits a phone can dial."""
+    number = (phone or "").split("转")[0]
+    return "tel:" + re.sub(r"[^0-9+]", "", number)

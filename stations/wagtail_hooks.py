@@ -61,18 +61,13 @@ def register_team_chooser():
     return VolunteerTeamChooserViewSet("volunteer_team_chooser")
 
 
-# --- Volunteer registrations: the per-station admin (stations/admin_registrations.py) ---------
-from wagtail_modeladmin.options import modeladmin_register  # noqa: E402
+# --- Station managers may not delete stations (stations/access.py) ----------------------------
+from stations.access import guard_station_bulk_deletion, guard_station_deletion  # noqa: E402
 
-from stations.admin_registrations import RegistrationAdmin, hide_registration_forms  # noqa: E402
-from stations.managers import guard_station_bulk_deletion, guard_station_deletion  # noqa: E402
-
-modeladmin_register(RegistrationAdmin)
-hooks.register("filter_form_submissions_for_user", hide_registration_forms)
 hooks.register("before_delete_page", guard_station_deletion)
 hooks.register("before_bulk_action", guard_station_bulk_deletion)
 
-# --- Activity sign-ups: the per-station admin (stations/admin_signups.py) ----------------------
-from stations.admin_signups import SignupAdmin  # noqa: E402
-
-modeladmin_register(SignupAdmin)
+# Wagtail loads only each app's own wagtail_hooks module: the features' hooks load from here.
+from stations.activities import wagtail_hooks as activity_hooks  # noqa: E402, F401
+from stations.directory import wagtail_hooks as directory_hooks  # noqa: E402, F401
+from stations.volunteers import wagtail_hooks as volunteer_hooks  # noqa: E402, F401

@@ -6,7 +6,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from home.blocks import BaseStreamBlock
+from home.base.blocks import BaseStreamBlock
 
 # What <video> plays in every current browser; other formats would show a dead player.
 VIDEO_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm"}

@@ -17,8 +17,9 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
-from stations.demo.files import demo_collection
+from home.base.demo import demo_collection
 from stations.models import StationPage
+from stories import review
 from stories.models import Award, HonoreeKind, Occasion, StoryIndexPage, StoryPage
 
 STORY_INTRO = (
@@ -273,7 +274,7 @@ def _demo_stations() -> dict[str, StationPage | None]:
 
 
 def ensure_story_index(home, report) -> StoryIndexPage:
-    from home.demo import ensure_child
+    from home.base.demo import ensure_child
 
     return ensure_child(
         home,
@@ -324,3 +325,16 @@ def load_stories(home, report) -> list[StoryPage]:
     index = ensure_story_index(home, report)
     stations = _demo_stations()
     return [ensure_story(index, plan, stations, report) for plan in STORIES]
+
+
+DEMO_STAFF = [("demo-editor", "EDITORS_GROUP"), ("demo-reviewer", "REVIEWERS_GROUP")]
+
+
+def load_review_staff(password: str, report) -> list[str]:
+    """An editor and a reviewer to try the review workflow with (only when asked for)."""
+    for username, group in DEMO_STAFF:
+        created = review.ensure_staff_user(
+            username=username, group_name=getattr(review, group), password=password
+        )
+        report.record(created, f"账号 {username}")
+    return [username for username, _group in DEMO_STAFF]

@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import timezone
 
-from home.feeds import FEED_LENGTH, PageFeed
+from home.base.feeds import FEED_LENGTH, PageFeed
 
 
 class StoryFeed(PageFeed):

@@ -1,15 +1,11 @@
 """/stories/: the filtered list, and the short lists on the home, station and story pages."""
 
-from dataclasses import dataclass, field
-
 from django import forms
-from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from home.restrictions import exclude_private
-from stations.directory.forms import QuickSelect, pick_one
+from home.base.filters import FilteredListing, QuickSelect, filtered_listing, pick_one
+from home.base.restrictions import exclude_private
 from stations.models import Area
 from stories.models import Award, HonoreeKind, StoryPage
 
@@ -55,15 +51,6 @@ class StoryFilterForm(forms.Form):
         self.fields["district"].choices = choices
 
 
-@dataclass
-class Listing:
-    form: StoryFilterForm
-    page: PaginatorPage
-    total: int
-    filtered: bool
-    messages: list[str] = field(default_factory=list)
-
-
 def live_stories() -> QuerySet:
     # Cover renditions come in one query for the whole list, not one per story.
     return (
@@ -77,31 +64,34 @@ def newest_first(stories: QuerySet) -> QuerySet:
     return stories.order_by("-story_date", "-first_published_at", "-pk")
 
 
-def story_listing(*, params) -> Listing:
+FILTERS = ("year", "award", "kind", "district")
+
+
+def _narrow(stories: QuerySet, data: dict, messages: list[str]) -> QuerySet:
+    if data["year"]:
+        stories = stories.filter(year=data["year"])
+    if data["award"]:
+        stories = stories.filter(award_id=data["award"])
+    if data["kind"]:
+        stories = stories.filter(honoree_kind=data["kind"])
+    if data["district"] == ELSEWHERE:
+        stories = stories.filter(district=None)
+    elif data["district"]:
+        stories = stories.filter(district_id=int(data["district"]))
+    return stories
+
+
+def story_listing(*, params) -> FilteredListing:
     stories = live_stories()
-    form = StoryFilterForm(params or None, stories=stories)
-    filtered, messages = False, []
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["year"]:
-            stories = stories.filter(year=data["year"])
-        if data["award"]:
-            stories = stories.filter(award_id=data["award"])
-        if data["kind"]:
-            stories = stories.filter(honoree_kind=data["kind"])
-        if data["district"] == ELSEWHERE:
-            stories = stories.filter(district=None)
-        elif data["district"]:
-            stories = stories.filter(district_id=int(data["district"]))
-        filtered = any(data[name] for name in ("year", "award", "kind", "district"))
-    elif form.is_bound:
-        for errors in form.errors.values():
-            messages.extend(errors)
-        stories = stories.none()
-        filtered = True
-    paginator = Paginator(newest_first(stories), PER_PAGE)
-    page = paginator.get_page(params.get("page") if params else None)
-    return Listing(form, page, paginator.count, filtered, messages)
+    return filtered_listing(
+        form=StoryFilterForm(params or None, stories=stories),
+        items=stories,
+        narrow=_narrow,
+        filters=FILTERS,
+        order=lambda stories, data: newest_first(stories),
+        per_page=PER_PAGE,
+        params=params,
+    )
 
 
 def latest_stories(*, limit: int, station=None, exclude=None) -> list[StoryPage]:

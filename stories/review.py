@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from home.accounts import ensure_member
+from home.base.accounts import ensure_member
 
 EDITORS_GROUP = "内容编辑"
 REVIEWERS_GROUP = "内容审核员"

@@ -1,6 +1,6 @@
 """schema.org data for stories (Article); see home/seo.py."""
 
-from home.seo import iso, plain, publisher
+from home.base.seo import iso, plain, publisher
 from stories.models import HonoreeKind
 
 SUBJECT_TYPES = {

@@ -1,7 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from stations.models.stations import STATION_PAGE_CONTEXT
+from stories.listing import latest_stories
 from stories.models import Award, Occasion
 
 
@@ -30,3 +33,13 @@ class StoryReferenceGroup(SnippetViewSetGroup):
 
 
 register_snippet(StoryReferenceGroup)
+
+
+# How many stories about a station its page lists.
+STORIES_SHOWN = 10
+
+
+@hooks.register(STATION_PAGE_CONTEXT)
+def station_stories_context(*, page, request) -> dict:
+    """A station's page lists the stories about it (stations name no story code)."""
+    return {"station_stories": latest_stories(limit=STORIES_SHOWN, station=page)}

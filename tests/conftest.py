@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import make_site_tree
+from tests.factories.home import make_site_tree
 
 
 @pytest.fixture(autouse=True)

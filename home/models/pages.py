@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
+from home.base.blocks import BaseStreamBlock
 from search.fields import analysed
 from search.markers import SiteSearchable
 
@@ -62,7 +62,7 @@ class HomePage(SiteSearchable, Page):
     def get_context(self, request, *args, **kwargs):
         from home.figures import site_figures
         from home.policy_register import latest_policies
-        from stations.activity_listing import next_activities
+        from stations.activities.listing import next_activities
         from stories.listing import featured_story, latest_stories
 
         context = super().get_context(request, *args, **kwargs)

@@ -11,18 +11,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.docnumbers import parse_doc_number
+from home.base.choices import Level
+from home.base.docnumbers import parse_doc_number
+from home.base.mixins import IndexPageMixin
+from home.base.snippets import NamedInOrder
 from home.partial_dates import EXPECTED as DATE_EXPECTED
 from home.partial_dates import parse_partial_date
 from search.fields import analysed
 from search.markers import SiteSearchable
-
-
-class PolicyLevel(models.TextChoices):
-    NATIONAL = "national", _("国家级")
-    PROVINCIAL = "provincial", _("省级")
-    MUNICIPAL = "municipal", _("市级")
-    DISTRICT = "district", _("区级")
 
 
 class PolicyStatus(models.TextChoices):
@@ -31,30 +27,19 @@ class PolicyStatus(models.TextChoices):
     REPEALED = "repealed", _("已废止")
 
 
-class PolicyKind(models.Model):
+class PolicyKind(NamedInOrder):
     """A kind of policy document (条例、通知、意见 …): a list editors keep as a snippet."""
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
-
-    panels = [FieldPanel("name"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(NamedInOrder.Meta):
         verbose_name = _("文件类别")
         verbose_name_plural = _("文件类别")
 
-    def __str__(self):
-        return self.name
 
-
-class PolicyIndexPage(SiteSearchable, RoutablePageMixin, Page):
+class PolicyIndexPage(SiteSearchable, RoutablePageMixin, IndexPageMixin, Page):
     """The register at /policies/: filters, 文号 lookup, pagination; its Atom feed at feed/."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
+    content_panels = Page.content_panels + IndexPageMixin.header_panels
+    search_fields = analysed(IndexPageMixin.header_search_fields)
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.PolicyDocumentPage"]
@@ -102,7 +87,7 @@ class PolicyDocumentPage(SiteSearchable, Page):
     )
     issued_on = models.DateField(_("排序日期"), null=True, blank=True, editable=False)
     issued_year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False)
-    level = models.CharField(_("层级"), max_length=16, choices=PolicyLevel.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     kind = models.ForeignKey(
         PolicyKind, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="documents"
     )

@@ -46,7 +46,7 @@ def query_with(context, **changes):
 @register.inclusion_tag("includes/sharing_meta.html", takes_context=True)
 def sharing_meta(context):
     """Canonical link, Open Graph tags and JSON-LD for the page being shown (home/seo.py)."""
-    from home.seo import sharing_meta as build
+    from home.base.seo import sharing_meta as build
 
     page, request = context.get("page"), context.get("request")
     if page is None or request is None or not hasattr(page, "get_full_url"):

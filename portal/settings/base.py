@@ -86,10 +86,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+STATION_FEATURES = ("directory", "activities", "volunteers")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PORTAL_DIR / "templates"],
+        # The station features keep their templates in their own folders (stations/<feature>/
+        # templates/stations/<feature>/…): each feature's room holds everything it shows.
+        "DIRS": [PORTAL_DIR / "templates"]
+        + [BASE_DIR / "stations" / feature / "templates" for feature in STATION_FEATURES],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -98,7 +98,7 @@ def _postgres_compiler():
 
         def _apply_ordering_and_scoring(
             self, queryset, rank_expression, start, stop, score_field=None
-        ):  # noqa: E501
+        ):
             if isinstance(self.query, PlainText) and self.query.query_string.split():
                 any_word = reduce(
                     or_,
@@ -119,7 +119,7 @@ def _postgres_compiler():
 
 @cache
 def _chinese(backend_class):
-    # index_vendor: the site search asks the index tables directly (search/searchers.py).
+    # index_vendor: the site search asks the index tables directly (search/searchers/).
     attrs = {"index_vendor": None}
     if backend_class.__name__ == "SQLiteSearchBackend":
         attrs.update(query_compiler_class=_sqlite_compiler(), index_vendor="sqlite")

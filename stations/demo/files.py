@@ -8,14 +8,8 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
-DEMO_COLLECTION = "演示资料"
-
-
-def demo_collection() -> Collection:
-    existing = Collection.get_first_root_node().get_children().filter(name=DEMO_COLLECTION).first()
-    return existing or Collection.get_first_root_node().add_child(name=DEMO_COLLECTION)
+from home.base.demo import demo_collection
 
 
 def _plaque_png(colour: tuple[int, int, int]) -> bytes:

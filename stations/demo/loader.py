@@ -73,7 +73,7 @@ def _phone(order: int) -> str:
 
 
 def ensure_station_index(home, report) -> StationIndexPage:
-    from home.demo import ensure_child
+    from home.base.demo import ensure_child
 
     return ensure_child(
         home,
@@ -171,7 +171,7 @@ def _create_station(index, plan, *, order, corps, areas, files, types, today) ->
 
 
 def ensure_registration_form(home, index: StationIndexPage, report) -> RegistrationFormPage:
-    from stations.registration import create_registration_form
+    from stations.volunteers.defaults import create_registration_form
 
     form_page = RegistrationFormPage.objects.child_of(home).filter(slug="register").first()
     if form_page is None:
@@ -195,7 +195,7 @@ def ensure_registration_form(home, index: StationIndexPage, report) -> Registrat
 
 def ensure_managers(stations, *, password: str, report) -> list[str]:
     """One manager account per demo station, in that station's manager group."""
-    from stations.managers import ensure_manager_user
+    from stations.access import ensure_manager_user
 
     usernames = []
     for station in stations:

@@ -7,73 +7,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from home.base.filters import ZeroOneField, pick_one
 from stations.coords import COORDINATE_SYSTEMS
 from stations.models import Area, AreaLevel, StationType
 
 FILTER_FIELDS = ("district", "street", "type", "meets_standard")
 LOCATION_FIELDS = ("near", "lat", "lng", "crs")
-
-
-class QuickSelect(forms.Select):
-    """A select written out in Python. Django renders every option through a template, which for
-    the few hundred streets of a city costs more than the rest of the page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-
-        def options(choices):
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (key, mark_safe(" selected") if str(key) in selected else "", label)
-                    for key, label in choices
-                ),
-            )
-
-        parts = []
-        for key, label in self.choices:
-            if isinstance(label, list | tuple):
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, options(label)))
-            else:
-                parts.append(options([(key, label)]))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(parts)),
-        )
-
-
-class ZeroOneCheckbox(forms.CheckboxInput):
-    """A checkbox whose submitted text reaches the field as is (CheckboxInput makes "0" True)."""
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
-
-
-class ZeroOneField(forms.Field):
-    """A checkbox sent as 1, absent or 0 when off; anything else is a mistake worth reporting."""
-
-    widget = ZeroOneCheckbox(attrs={"value": "1"})
-    default_error_messages = {"invalid": _("“只看达标站点”只能是 0 或 1。")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in (None, "", "0", False):
-            return False
-        if value in ("1", True):
-            return True
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +106,6 @@ class AreaTree:
         return area.name
 
 
-def pick_one(label, not_found):
-    """An optional choice from a list, cleaned to the chosen row's primary key."""
-    return forms.TypedChoiceField(
-        widget=QuickSelect,
-        label=label,
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": not_found},
-    )
-
-
 def coordinate(part, bound: int):
     """A hidden latitude or longitude from the map or the browser; a bad one is reported and the
     list falls back to its default order."""
@@ -201,7 +131,10 @@ class StationDirectoryForm(forms.Form):
     district = pick_one(_("区"), _("没有这个区，请从列表中选择。"))
     street = pick_one(_("街道（镇）"), _("没有这个街道（镇），请从列表中选择。"))
     type = pick_one(_("站点类型"), _("没有这个站点类型，请从列表中选择。"))
-    meets_standard = ZeroOneField(label=_("只看“七个有”达标的站点"))
+    meets_standard = ZeroOneField(
+        label=_("只看“七个有”达标的站点"),
+        error_messages={"invalid": _("“只看达标站点”只能是 0 或 1。")},
+    )
     near = pick_one(_("我在这个街道或社区"), _("没有这个街道或社区，请从列表中选择。"))
     lat = coordinate(_("纬度"), 90)
     lng = coordinate(_("经度"), 180)

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from stations import summaries
 from stations.coords import WGS84, from_display, to_display
+from stations.directory import summaries
 from stations.directory.forms import (
     FILTER_FIELDS,
     LOCATION_FIELDS,
@@ -28,9 +28,8 @@ from stations.directory.forms import (
     StationDirectoryForm,
     near_area_id,
 )
-from stations.mapdata import CACHE_SECONDS, map_version
-from stations.models import StationType
-from stations.nearby import (
+from stations.directory.mapdata import CACHE_SECONDS, map_version
+from stations.directory.nearby import (
     filter_stations,
     format_distance,
     hits_for,
@@ -38,7 +37,8 @@ from stations.nearby import (
     public_stations,
     ranked_all,
 )
-from stations.summaries import StationSummary
+from stations.directory.summaries import StationSummary
+from stations.models import StationType
 
 PER_PAGE = 20
 # With a location the list holds this many stations, nearest first (five pages).

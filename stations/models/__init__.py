@@ -1,4 +1,8 @@
-from .activities import (
+"""The `stations` app's models, as Django loads them: the shared station and reference models
+live here; each feature keeps its own in its folder and is listed below so the app registers
+it (the one place shared code names the features, besides wagtail_hooks.py and apps.py)."""
+
+from stations.activities.models import (
     ActivityCategory,
     ActivityImage,
     ActivityIndexPage,
@@ -7,15 +11,21 @@ from .activities import (
     ActivityTally,
     SignupStatus,
 )
-from .reference import Area, AreaLevel, StationType
-from .registration import RegistrationFormField, RegistrationFormPage, VolunteerRegistration
-from .stations import (
+
+# Feature models (imported after the shared ones, which they refer to).
+from stations.directory.models import StationIndexPage  # noqa: I001
+from stations.models.reference import Area, AreaLevel, StationType
+from stations.models.stations import (
     StandardCheck,
-    StationIndexPage,
     StationPage,
     StationPhoto,
     TeamLevel,
     VolunteerTeam,
+)
+from stations.volunteers.models import (
+    RegistrationFormField,
+    RegistrationFormPage,
+    VolunteerRegistration,
 )
 
 __all__ = [

@@ -8,74 +8,37 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    PageChooserPanel,
 )
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.models import DemoContentMixin
+from home.base.mixins import DemoContentMixin
 from search.fields import analysed
 from search.markers import SiteSearchable
 from stations import standard
 from stations.coords import lat_band
-from stations.forms import StandardChecksPanel, StationPageForm
 from stations.models.reference import AreaLevel
+from stations.station_page_form import StandardChecksPanel, StationPageForm
 from stations.validators import validate_latitude, validate_longitude, validate_phone
 
-
-class StationIndexPage(SiteSearchable, Page):
-    """/stations/: the map beside a list, filters, nearest stations.
-
-    Its nearby.json and map.geojson are served by stations.views.directory_data, routed in
-    portal/urls.py: Wagtail's page URLs cannot hold a dot.
-    """
-
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
-    registration_page = models.ForeignKey(
-        "stations.RegistrationFormPage",
-        verbose_name=_("志愿者注册表单"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("每个站点页面的“报名成为志愿者”链接指向这个表单，并带上该站点。"),
-    )
-
-    content_panels = Page.content_panels + [
-        FieldPanel("intro"),
-        PageChooserPanel("registration_page", "stations.RegistrationFormPage"),
-    ]
-    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = ["stations.StationPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("站点目录")
-        verbose_name_plural = _("站点目录")
-
-    def get_context(self, request, *args, **kwargs):
-        from stations.directory import station_directory
-
-        context = super().get_context(request, *args, **kwargs)
-        context["directory"] = station_directory(index_page=self, params=request.GET)
-        return context
-
-
-# How many upcoming activities a station page lists before linking to the rest.
-UPCOMING_SHOWN = 5
-STORIES_SHOWN = 10
+# What the station page shows beside the station itself comes from the features that own it
+# (its profile, its activities, the stories about it, its registration link): each registers a
+# function here with @hooks.register(STATION_PAGE_CONTEXT), called as fn(page=…, request=…) and
+# returning entries for the template's context, so this shared model imports no feature.
+STATION_PAGE_CONTEXT = "station_page_context"
 
 
 class StationPage(SiteSearchable, DemoContentMixin, Page):
     """A place where community volunteer service is run, and how it stands on the 七个有."""
+
+    template = "stations/directory/station_page.html"
 
     station_type = models.ForeignKey(
         "stations.StationType",
@@ -226,18 +189,9 @@ class StationPage(SiteSearchable, DemoContentMixin, Page):
         return self.standard_valid_until is not None and self.standard_valid_until >= today
 
     def get_context(self, request, *args, **kwargs):
-        from stations.activity_listing import activities_index, next_activities
-        from stations.calendars import calendar_url
-        from stations.profile import station_profile
-        from stories.listing import latest_stories
-
         context = super().get_context(request, *args, **kwargs)
-        context["profile"] = station_profile(station=self)
-        context["upcoming_activities"] = next_activities(limit=UPCOMING_SHOWN, station=self)
-        index = activities_index()
-        context["activities_url"] = f"{index.url}?station={self.pk}" if index else None
-        context["calendar_url"] = calendar_url(self)
-        context["station_stories"] = latest_stories(limit=STORIES_SHOWN, station=self)
+        for contribute in hooks.get_hooks(STATION_PAGE_CONTEXT):
+            context.update(contribute(page=self, request=request))
         return context
 
     def structured_data(self, request):
@@ -248,15 +202,6 @@ class StationPage(SiteSearchable, DemoContentMixin, Page):
     def sharing_image(self):
         photo = self.photos.select_related("image").order_by("sort_order").first()
         return (photo.image, photo.alt_text) if photo else None
-
-    def registration_url(self) -> str | None:
-        """The registration form with this station chosen, or None when there is no form."""
-        from stations.registration import registration_form_for
-
-        form_page = registration_form_for(station=self)
-        if form_page is None:
-            return None
-        return f"{form_page.url}?station={self.pk}"
 
 
 class TeamLevel(models.IntegerChoices):

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.models import DemoContentMixin
+from home.base.mixins import DemoContentMixin, IndexPageMixin
 from search.fields import analysed
 from search.markers import SiteSearchable
 from stories.blocks import StoryStreamBlock
@@ -30,13 +30,11 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-class StoryIndexPage(SiteSearchable, RoutablePageMixin, Page):
+class StoryIndexPage(SiteSearchable, RoutablePageMixin, IndexPageMixin, Page):
     """/stories/: newest first, filters, pagination, and the Atom feed at /stories/feed/."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = analysed(Page.search_fields + [index.SearchField("intro")])
+    content_panels = Page.content_panels + IndexPageMixin.header_panels
+    search_fields = analysed(IndexPageMixin.header_search_fields)
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["stories.StoryPage"]

@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
-from home.models import PolicyLevel
+from home.base.choices import Level
+from home.base.snippets import NamedInOrder
 
 
 class Award(models.Model):
@@ -15,7 +16,7 @@ class Award(models.Model):
     conferred_by = models.CharField(
         _("颁授单位"), max_length=100, blank=True, help_text=_("如 深圳市义工联合会。")
     )
-    level = models.CharField(_("层级"), max_length=16, choices=PolicyLevel.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     tier = models.PositiveSmallIntegerField(
         _("档次"),
         default=1,
@@ -42,18 +43,11 @@ class Award(models.Model):
         return self.name
 
 
-class Occasion(models.Model):
+class Occasion(NamedInOrder):
     """学雷锋志愿服务月、12·5 国际志愿者日 …: when commendations are announced."""
 
     name = models.CharField(_("名称"), max_length=60, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
-    panels = [FieldPanel("name"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(NamedInOrder.Meta):
         verbose_name = _("嘉许时机")
         verbose_name_plural = _("嘉许时机")
-
-    def __str__(self):
-        return self.name

@@ -87,6 +87,6 @@ def phone_js(browser):
 def wagtail_root(transactional_db):
     """Browser tests use a live server, so their database is flushed between tests, taking the
     root page and locale that Wagtail's migrations made. Put them back before each one."""
-    from tests.factories import ensure_wagtail_root
+    from tests.factories.home import ensure_wagtail_root
 
     ensure_wagtail_root()

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from stations.models import ActivitySignup, SignupStatus
-from tests.factories import ActivityPageFactory, ensure_wagtail_root, make_activity_site
+from tests.factories.home import ensure_wagtail_root
+from tests.factories.stations import ActivityPageFactory, make_activity_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

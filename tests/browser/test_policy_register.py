@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import PolicyDocumentPageFactory, make_site_tree, volunteer_regulation
+from tests.factories.home import PolicyDocumentPageFactory, make_site_tree, volunteer_regulation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from stations.models import VolunteerRegistration
-from tests.factories import (
-    ensure_wagtail_root,
-    make_registration_form,
-    make_station_site,
-    station_at,
-)
+from tests.factories.home import ensure_wagtail_root
+from tests.factories.stations import make_registration_form, make_station_site, station_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

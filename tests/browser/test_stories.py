@@ -5,7 +5,7 @@ import pytest
 from wagtail_factories import ImageFactory
 
 from stories.models import HonoreeKind
-from tests.factories import AwardFactory, StoryPageFactory, make_story_site
+from tests.factories.stories import AwardFactory, StoryPageFactory, make_story_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

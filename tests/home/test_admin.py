@@ -9,7 +9,7 @@ from wagtail.test.utils.form_data import inline_formset, rich_text, streamfield
 
 from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, PolicyKind, StandardPage
 from tests.admin_forms import publish
-from tests.factories import PolicyDocumentPageFactory
+from tests.factories.home import PolicyDocumentPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,20 +10,16 @@ from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
 from stories.models import HonoreeKind
-from tests.factories import (
+from tests.factories.home import StandardPageFactory, make_site_tree, volunteer_regulation
+from tests.factories.stations import (
     ActivityIndexPageFactory,
     ActivityPageFactory,
-    AwardFactory,
-    StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
     make_areas,
-    make_site_tree,
     make_station_index,
     set_checks,
     station_at,
-    volunteer_regulation,
 )
+from tests.factories.stories import AwardFactory, StoryIndexPageFactory, StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

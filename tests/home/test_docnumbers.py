@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from home.docnumbers import DocNumber, fold_brackets, parse_doc_number
+from home.base.docnumbers import DocNumber, fold_brackets, parse_doc_number
 
 
 @pytest.mark.parametrize(

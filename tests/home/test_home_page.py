@@ -1,7 +1,7 @@
 import pytest
 
 from home.figures import site_figures
-from tests.factories import PolicyDocumentPageFactory, StandardPageFactory
+from tests.factories.home import PolicyDocumentPageFactory, StandardPageFactory
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
 from home.models import PolicyAttachment, PolicyRelation
-from tests.factories import (
+from tests.factories.home import (
     PolicyDocumentPageFactory,
     StandardPageFactory,
     volunteer_regulation,

@@ -1,7 +1,7 @@
 import pytest
 
 from home.policy_register import PER_PAGE
-from tests.factories import PolicyDocumentPageFactory, PolicyKindFactory, volunteer_regulation
+from tests.factories.home import PolicyDocumentPageFactory, PolicyKindFactory, volunteer_regulation
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from search.analysis import Analysed, index_text
 from search.backends.elasticsearch9 import SearchBackend
 from stories.models import StoryPage
-from tests.factories import StoryPageFactory, make_story_site, paragraphs
+from tests.factories.stories import StoryPageFactory, make_story_site, paragraphs
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,8 @@ from django.core.management import call_command
 from wagtail.search.backends import get_search_backend
 
 from search.analysis import Analysed
-from tests.factories import (
-    PolicyDocumentPageFactory,
-    StandardPageFactory,
-    make_site_tree,
-    paragraphs,
-)
+from tests.factories.home import PolicyDocumentPageFactory, StandardPageFactory, make_site_tree
+from tests.factories.stories import paragraphs
 
 URL = os.environ.get("ELASTICSEARCH_URL", "")
 pytestmark = [

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.search.models import IndexEntry
 
-from tests.factories import StandardPageFactory, make_site_tree
+from tests.factories.home import StandardPageFactory, make_site_tree
 
 pytestmark = pytest.mark.django_db
 

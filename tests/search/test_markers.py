@@ -9,13 +9,10 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from search import markers, query, searchers
 from search.fields import SiteSearchWordsField
 from search.query import site_search
-from tests.factories import (
-    StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-    make_areas,
-    make_site_tree,
-)
+from search.searchers import postgres
+from tests.factories.home import StandardPageFactory, make_site_tree
+from tests.factories.stations import make_areas
+from tests.factories.stories import StoryIndexPageFactory, StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +145,7 @@ def test_an_estimate_keeps_two_significant_figures():
 )
 def test_postgresql_estimates_large_counts_from_the_sampled_pages(client, home, monkeypatch):
     monkeypatch.setattr(markers, "SAMPLE_EVERY", 2)
-    monkeypatch.setattr(searchers, "APPROXIMATE_ABOVE", 4)
+    monkeypatch.setattr(postgres, "APPROXIMATE_ABOVE", 4)
     pages = [StandardPageFactory(parent=home, title=f"长者探访{n}") for n in range(6)]
     sampled = sum(1 for page in pages if page.pk % 2 == 0)
     outcome = found("长者探访")
@@ -158,7 +155,7 @@ def test_postgresql_estimates_large_counts_from_the_sampled_pages(client, home, 
     assert f"找到约 {sampled * 2} 条" in html
     assert f'<span class="facets__count">约{sampled * 2}</span>' in html
     # Fewer matches than the threshold: counted exactly.
-    monkeypatch.setattr(searchers, "APPROXIMATE_ABOVE", 1000)
+    monkeypatch.setattr(postgres, "APPROXIMATE_ABOVE", 1000)
     assert not found("长者探访").approximate and found("长者探访").total == 6
 
 

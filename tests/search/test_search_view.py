@@ -1,5 +1,6 @@
 """/search/ over every page type, in Chinese, on whichever database the suite runs on."""
 
+import json
 import re
 
 import pytest
@@ -8,20 +9,20 @@ from wagtail.search.backends import get_search_backend
 
 from search import searchers
 from stories.models import HonoreeKind
-from tests.factories import (
-    ActivityIndexPageFactory,
-    ActivityPageFactory,
+from tests.factories.home import (
     PolicyDocumentPageFactory,
     StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-    make_areas,
     make_site_tree,
-    make_station_index,
-    paragraphs,
-    station_at,
     volunteer_regulation,
 )
+from tests.factories.stations import (
+    ActivityIndexPageFactory,
+    ActivityPageFactory,
+    make_areas,
+    make_station_index,
+    station_at,
+)
+from tests.factories.stories import StoryIndexPageFactory, StoryPageFactory, paragraphs
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True, params=["index", "backend"])
 def searcher(request, monkeypatch):
     """Every test twice: the database index searcher, and the search-API path that
-    Elasticsearch takes (search/searchers.py)."""
+    Elasticsearch takes (search/searchers/)."""
     if request.param == "backend":
         monkeypatch.setattr(
             searchers,
@@ -157,6 +158,16 @@ def test_a_title_match_ranks_above_a_body_only_match(client, site):
     )
     StandardPageFactory(parent=site["home"], title="时间银行", intro="积分兑换")
     assert result_titles(search(client, q="时间银行")) == ["时间银行", "社区服务指南"]
+
+
+def test_a_heading_is_found_by_its_text_not_by_its_level(client, site):
+    """A heading block's level (二级标题) is how it looks, not what the page says."""
+    heading = {"type": "heading", "value": {"text": "服务时间", "level": "h2"}}
+    StandardPageFactory(parent=site["home"], title="站点须知", body=json.dumps([heading]))
+    assert result_titles(search(client, q="二级标题")) == []
+    html = search(client, q="服务时间")
+    assert result_titles(html)[0] == "站点须知"
+    assert "<mark>服务时间</mark>" in html and "二级标题" not in html
 
 
 def test_an_exact_station_name_comes_first(client, site):

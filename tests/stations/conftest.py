@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from stations.managers import ensure_manager_user
-from tests.factories import MANAGER_PASSWORD, make_station_site
+from stations.access import ensure_manager_user
+from tests.factories.stations import MANAGER_PASSWORD, make_station_site
 
 
 @pytest.fixture

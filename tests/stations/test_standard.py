@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from stations import standard
 from stations.models import StandardCheck
-from tests.factories import StationPageFactory, make_site_tree, make_station_index, set_checks
+from tests.factories.home import make_site_tree
+from tests.factories.stations import StationPageFactory, make_station_index, set_checks
 
 TODAY = datetime.date(2026, 11, 23)
 

@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, rich_text
 from stations import standard
 from stations.models import StationIndexPage, StationPage, StationType, TeamLevel, VolunteerTeam
 from tests.admin_forms import add_url, publish
-from tests.factories import StationPageFactory, make_areas, make_station_index
+from tests.factories.stations import StationPageFactory, make_areas, make_station_index
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import make_story_site
+from tests.factories.stories import make_story_site
 
 
 @pytest.fixture

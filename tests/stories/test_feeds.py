@@ -7,12 +7,8 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.factories import (
-    AwardFactory,
-    PolicyDocumentPageFactory,
-    StoryPageFactory,
-    volunteer_regulation,
-)
+from tests.factories.home import PolicyDocumentPageFactory, volunteer_regulation
+from tests.factories.stories import AwardFactory, StoryPageFactory
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db

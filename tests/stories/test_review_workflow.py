@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from stories.models import StoryPage
 from stories.review import EDITORS_GROUP, REVIEWERS_GROUP, WORKFLOW_NAME
 from tests.admin_forms import add_url, edit_url
-from tests.factories import StoryPageFactory
+from tests.factories.stories import StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-review-123"

@@ -9,13 +9,8 @@ from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
 from stories.models import HonoreeKind
-from tests.factories import (
-    AwardFactory,
-    StoryPageFactory,
-    make_areas,
-    make_station_index,
-    station_at,
-)
+from tests.factories.stations import make_areas, make_station_index, station_at
+from tests.factories.stories import AwardFactory, StoryPageFactory
 from tests.queries import captured_queries
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,8 @@ from django.utils import timezone
 from wagtail_factories import ImageFactory
 
 from stories.models import HonoreeKind, StoryPage
-from tests.factories import (
-    make_areas,
-    make_station_index,
-    paragraphs,
-    station_at,
-)
+from tests.factories.stations import make_areas, make_station_index, station_at
+from tests.factories.stories import paragraphs
 
 
 def story(**fields) -> StoryPage:
@@ -94,7 +90,7 @@ def test_region_elsewhere_keeps_the_station_district_out(station):
 
 
 def test_award_label(db):
-    from tests.factories import AwardFactory
+    from tests.factories.stories import AwardFactory
 
     assert str(story(year=2023).award_label) == "2023 年度"
     award = AwardFactory(name="市长奖")

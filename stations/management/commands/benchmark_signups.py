@@ -19,25 +19,17 @@ GET through Django (--profile adds cProfile's busiest functions, -v 2 the SQL).
 
 import cProfile
 import datetime
-import http.client
 import io
 import os
 import pstats
 import re
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
-from pathlib import Path
 from unittest import mock
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -49,8 +41,22 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from home.models import HomePage
-from portal.benchmarking import BENCH_CACHES, percentile
-from stations import signup
+from portal.benchmarking import (
+    BENCH_CACHES,
+    GunicornServer,
+    Latencies,
+    LoadError,
+    LoadResult,
+    Request,
+    ServerError,
+    Session,
+    burst,
+    cpu_used,
+    current_database_url,
+    database_backend_pids,
+    form_token,
+)
+from stations.activities import signup
 from stations.models import (
     ActivityCategory,
     ActivityIndexPage,
@@ -67,7 +73,6 @@ from stations.models import (
 
 TARGET_PER_SECOND = 300
 RATE_LIMIT = "100000/h"  # every request comes from 127.0.0.1
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIGNUP_LOCATION = re.compile(r"^/activities/signups/[-\w]{16,64}/$")
 # What a sign-up may rightly get: 303 to its page (a place or the waitlist), 409 refused by the
 # rules. 400 (bad input) and 429 (rate limit) cannot be right here and count as errors.
@@ -75,45 +80,20 @@ EXPECTED_STATUSES = {303, 409}
 
 
 def ms(seconds: list[float]) -> str:
-    return (
-        f"p50 {statistics.median(seconds) * 1000:6.1f} ms, "
-        f"p95 {percentile(seconds, 0.95) * 1000:6.1f} ms"
-    )
+    return Latencies.of(seconds).text()
 
 
 @dataclass
 class Resident:
-    """One browser: its mobile, and the CSRF cookie and form token its GET of the page gave."""
+    """One browser: its mobile, and the session holding the CSRF cookie and form token its GET
+    of the page gave (none for the baseline burst)."""
 
     mobile: str
-    cookie: str = ""
-    token: str = ""
+    session: Session
 
-
-@dataclass
-class Answer:
-    status: int = 0
-    location: str = ""
-    seconds: float = 0.0
-    finished: float = 0.0
-    error: str = ""
-
-
-@dataclass
-class Burst:
-    answers: list[Answer]
-    wall: float
-    cpu: dict[str, float]  # seconds of CPU per party during the burst
-
-    @property
-    def statuses(self) -> Counter:
-        return Counter(answer.status for answer in self.answers if not answer.error)
-
-    def rate(self, status: int) -> float:
-        return self.statuses[status] / self.wall if self.wall else 0.0
-
-    def latencies(self) -> list[float]:
-        return [answer.seconds for answer in self.answers if answer.status]
+    def signup_post(self, path: str) -> Request:
+        fields = {"name": "志愿者", "mobile": self.mobile, "consent": "on", "homepage": ""}
+        return self.session.form_post(path, fields)
 
 
 class Command(BaseCommand):
@@ -181,31 +161,56 @@ class Command(BaseCommand):
             f"database: PostgreSQL {'.'.join(map(str, connection.get_database_version()))}, "
             f"synchronous_commit {setting}; CPUs: {os.cpu_count()}"
         )
-        server = Server(self.options, self.server_environment())
+        server = GunicornServer(
+            settings_module=options["server_settings"],
+            env={
+                "DATABASE_URL": current_database_url(),
+                "ACTIVITY_SIGNUP_RATE_LIMIT": RATE_LIMIT,
+            },
+            workers=options["workers"],
+            worker_class=options["worker_class"],
+            threads=options["threads"],
+            cwd=settings.BASE_DIR,
+            name="benchmark_signups",
+        )
+        path = activity.url
         try:
-            server.wait_until_ready(activity.url)
-            out(f"gunicorn: {server.describe()}, http://127.0.0.1:{server.port}{activity.url}")
-            residents = [Resident(mobile=f"139{n:08d}") for n in range(options["attempts"])]
-            # Each resident opens the form first, a few at a time, so that the burst is nothing
-            # but sign-ups; this also warms every worker up.
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                opened = list(pool.map(lambda r: server.open_form(activity.url, r), residents))
-            out(f"GET the form ×{len(residents)}, 8 at a time: {ms(opened)}")
-            # The same burst without CSRF cookies: refused (403) before any view or query runs.
-            bare = [Resident(mobile=r.mobile) for r in residents]
-            baseline = server.burst(activity.url, bare)
-            burst = server.burst(activity.url, residents)
-        finally:
-            server.stop()
+            with server:
+                server.wait_until_ready(path)
+                out(f"gunicorn: {server.describe()}, {server.origin}{path}")
+                residents = [
+                    Resident(mobile=f"139{n:08d}", session=Session(server.port))
+                    for n in range(options["attempts"])
+                ]
+                # Each resident opens the form first, a few at a time, so that the burst is
+                # nothing but sign-ups; this also warms every worker up.
+                with ThreadPoolExecutor(max_workers=8) as pool:
+                    opened = list(pool.map(lambda r: r.session.open_form(path).seconds, residents))
+                out(f"GET the form ×{len(residents)}, 8 at a time: {ms(opened)}")
+                # The same burst without CSRF cookies: refused (403) before any view or query.
+                bare = [Resident(mobile=r.mobile, session=Session(server.port)) for r in residents]
+                baseline, baseline_cpu = self.fire(server, path, bare)
+                signups, cpu = self.fire(server, path, residents)
+        except (ServerError, LoadError) as error:
+            raise CommandError(str(error)) from error
         out(
             f"\nbaseline, {len(bare)} POSTs at once that the CSRF check refuses: "
             f"{baseline.rate(403):.0f}/s ({baseline.statuses[403]} × 403); "
-            f"gunicorn workers' CPU {baseline.cpu['workers'] * 1000 / len(bare):.1f} ms a request"
+            f"gunicorn workers' CPU {baseline_cpu['workers'] * 1000 / len(bare):.1f} ms a request"
         )
-        failures = self.report_burst(activity, burst, server)
+        failures = self.report_burst(activity, signups, cpu, server)
         self.report_breakdown()
-        server.log_path.unlink(missing_ok=True)
+        server.remove_log()
         return failures
+
+    def fire(self, server, path, residents: list[Resident]) -> tuple[LoadResult, dict[str, float]]:
+        """Every resident posts the form at the same moment, and who uses the cores meanwhile:
+        the workers, the database backends serving them (their persistent connections are open
+        since the GETs) or this client."""
+        requests = [resident.signup_post(path) for resident in residents]
+        with cpu_used(workers=server.worker_pids(), database=database_backend_pids()) as cpu:
+            result = burst(requests, port=server.port)
+        return result, cpu
 
     # --- data -----------------------------------------------------------------------------
 
@@ -254,28 +259,18 @@ class Command(BaseCommand):
             )
         )
 
-    def server_environment(self) -> dict:
-        # The given URL with the throwaway database's name: credentials and options carry over.
-        given = urlsplit(os.environ["DATABASE_URL"])
-        throwaway = urlunsplit(given._replace(path="/" + connection.settings_dict["NAME"]))
-        return {
-            **os.environ,
-            "DATABASE_URL": throwaway,
-            "DJANGO_SETTINGS_MODULE": self.options["server_settings"],
-            "ACTIVITY_SIGNUP_RATE_LIMIT": RATE_LIMIT,
-        }
-
     # --- reports --------------------------------------------------------------------------
 
-    def report_burst(self, activity, burst: Burst, server) -> list[str]:
+    def report_burst(self, activity, burst: LoadResult, cpu: dict[str, float], server) -> list[str]:
         out, capacity = self.stdout.write, self.options["capacity"]
         answers, statuses = burst.answers, burst.statuses
-        errors = [a.error for a in answers if a.error]
+        errors = burst.errors
         errors += [f"HTTP {a.status}" for a in answers if a.status not in EXPECTED_STATUSES | {0}]
+        locations = [a.header("Location") or "" for a in answers if a.status == 303]
         errors += [
-            f"303 to {a.location!r}"
-            for a in answers
-            if a.status == 303 and not SIGNUP_LOCATION.match(urlsplit(a.location).path)
+            f"303 to {location!r}"
+            for location in locations
+            if not SIGNUP_LOCATION.match(urlsplit(location).path)
         ]
         rows = list(
             ActivitySignup.objects.filter(activity=activity)
@@ -304,10 +299,8 @@ class Command(BaseCommand):
             out(
                 f"wall {burst.wall:.2f} s, {per_second:.0f} sign-ups/s "
                 f"(target ≥ {TARGET_PER_SECOND}: {verdict}); latency "
-                f"p50 {statistics.median(burst.latencies()) * 1000:.0f} ms, "
-                f"p95 {percentile(burst.latencies(), 0.95) * 1000:.0f} ms"
+                + Latencies.of(burst.latencies()).text(spec=".0f")
             )
-        cpu = burst.cpu
         out(
             f"CPU used during it, of {os.cpu_count()} cores × {burst.wall:.2f} s: "
             f"gunicorn workers {cpu['workers']:.1f} s "
@@ -368,7 +361,7 @@ class Command(BaseCommand):
             page = client.get(path)
         get_sql = list(captured)
         gets = timed(samples, lambda n: client.get(path))
-        token = CSRF_INPUT.search(page.content.decode()).group(1)
+        token = form_token(page.content)
         with CaptureQueriesContext(connection) as captured:
             post_statuses = Counter([post_form(client, path, token, "13800000000").status_code])
         post_sql = list(captured)
@@ -404,172 +397,6 @@ class Command(BaseCommand):
             out(report.getvalue())
 
 
-class Server:
-    """gunicorn on a free local port, and the client side of the bursts."""
-
-    def __init__(self, options, environment):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.options = options
-        self.log_path = Path(tempfile.gettempdir()) / f"benchmark_signups-{os.getpid()}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={options['workers']}",
-            f"--worker-class={options['worker_class']}",
-            f"--threads={options['threads']}",
-            "--backlog=2048",  # the whole burst waits in the queue rather than being turned away
-            "--timeout=120",
-            "--log-level=warning",
-            f"--error-logfile={self.log_path}",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def describe(self) -> str:
-        options = self.options
-        threads = f" × {options['threads']} threads" if options["worker_class"] == "gthread" else ""
-        return (
-            f"{options['workers']} {options['worker_class']} workers{threads}, "
-            f"{options['server_settings']}"
-        )
-
-    def wait_until_ready(self, path):
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise CommandError(f"gunicorn exited:\n{self.log_tail()}")
-            try:
-                status = request(self.port, "GET", path).status
-            except OSError:
-                status = None  # not listening yet
-            if status == 200:
-                return
-            if status is not None:
-                raise CommandError(f"GET {path} answered {status}:\n{self.log_tail()}")
-            time.sleep(0.2)
-        raise CommandError(f"gunicorn did not answer within 90 s:\n{self.log_tail()}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()  # gunicorn's graceful stop: workers finish, then exit
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def log_tail(self) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-30:])
-        except OSError:
-            return "(no log)"
-
-    def open_form(self, path, resident: Resident) -> float:
-        """GET the page as the resident's browser would; keep its cookie and form token."""
-        started = time.perf_counter()
-        response = request(self.port, "GET", path)
-        seconds = time.perf_counter() - started
-        cookies = SimpleCookie()
-        for header in response.headers("Set-Cookie"):
-            cookies.load(header)
-        found = CSRF_INPUT.search(response.body.decode())
-        if response.status != 200 or "csrftoken" not in cookies or not found:
-            raise CommandError(f"GET {path} ({response.status}) gave no form with a CSRF token.")
-        resident.cookie, resident.token = cookies["csrftoken"].value, found.group(1)
-        return seconds
-
-    def post_signup(self, path, resident: Resident) -> "Response":
-        origin = f"http://127.0.0.1:{self.port}"
-        fields = {"name": "志愿者", "mobile": resident.mobile, "consent": "on", "homepage": ""}
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": origin,
-            "Referer": origin + path,
-        }
-        if resident.cookie:
-            fields["csrfmiddlewaretoken"] = resident.token
-            headers["Cookie"] = f"csrftoken={resident.cookie}"
-        return request(self.port, "POST", path, body=urlencode(fields), headers=headers)
-
-    def burst(self, path, residents: list[Resident]) -> Burst:
-        """Every resident posts at the same moment, each on a connection of its own."""
-        answers = [Answer() for _ in residents]
-        released = []
-        barrier = threading.Barrier(len(residents), action=lambda: released.append(time.time()))
-
-        def post(resident, answer):
-            try:
-                barrier.wait(timeout=120)
-                started = time.perf_counter()
-                response = self.post_signup(path, resident)
-                answer.seconds = time.perf_counter() - started
-                answer.status = response.status
-                answer.location = response.header("Location") or ""
-            except Exception as error:  # counted and shown, never lost in the thread
-                answer.error = f"{type(error).__name__}: {error}"
-            answer.finished = time.time()
-
-        threads = [
-            threading.Thread(target=post, args=pair, daemon=True)
-            for pair in zip(residents, answers, strict=True)
-        ]
-        # Who uses the cores meanwhile: the workers, the database backends serving them (their
-        # persistent connections are open since the GETs) or this client.
-        workers, backends = self.worker_pids(), database_backends()
-        before = cpu_seconds(workers), cpu_seconds(backends), time.process_time()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        after = cpu_seconds(workers), cpu_seconds(backends), time.process_time()
-        if not released:
-            raise CommandError("The burst never started: a client thread failed.")
-        used = [end - start for start, end in zip(before, after, strict=True)]
-        return Burst(
-            answers=answers,
-            wall=max(answer.finished for answer in answers) - released[0],
-            cpu=dict(zip(["workers", "database", "client"], used, strict=True)),
-        )
-
-    def worker_pids(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-
-def database_backends() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [pid for (pid,) in cursor.fetchall()]
-
-
-def cpu_seconds(pids) -> float:
-    """User and system CPU time the processes have used so far (Linux /proc)."""
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def timed(samples, call) -> list[float]:
     seconds = []
     for n in range(1, samples + 1):
@@ -586,27 +413,3 @@ def post_form(client, path, token, mobile):
 
 def yesno(value: bool) -> str:
     return "yes" if value else "NO"
-
-
-@dataclass
-class Response:
-    status: int
-    header_list: list[tuple[str, str]]
-    body: bytes
-
-    def headers(self, name) -> list[str]:
-        return [value for key, value in self.header_list if key.lower() == name.lower()]
-
-    def header(self, name) -> str | None:
-        return next(iter(self.headers(name)), None)
-
-
-def request(port, method, path, body=None, headers=None) -> Response:
-    """One request on a fresh connection: gunicorn's sync workers close every one anyway."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return Response(response.status, response.getheaders(), response.read())
-    finally:
-        conn.close()

@@ -34,9 +34,9 @@ from portal.benchmarking import (
     throwaway_database,
 )
 from stations.coords import lat_band
-from stations.mapdata import MapQuery, build_geojson, bump_map_version
+from stations.directory.mapdata import MapQuery, build_geojson, bump_map_version
+from stations.directory.nearby import nearest_ranked, public_stations, stations_near
 from stations.models import Area, AreaLevel, StationIndexPage, StationPage, StationType
-from stations.nearby import nearest_ranked, public_stations, stations_near
 
 # Where the generated stations stand: roughly the urban districts of Guangzhou (WGS-84).
 LAT_RANGE = (22.95, 23.45)

@@ -1,0 +1,338 @@
+"""The rules of signing up for an activity, in one place.
+
+The activity page, the admin, the tests and the benchmark all go through these functions. Every
+change to an activity's places happens inside one transaction holding the lock on the activity's
+tally row (SELECT … FOR UPDATE on PostgreSQL; on SQLite every transaction takes the write lock
+when it begins, see the settings), so concurrent sign-ups are served one at a time in order of
+arrival and capacity can never be overrun.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from home.base.restrictions import is_public
+from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus
+from stations.validators import normalise_mobile, validate_mainland_mobile
+
+NAME_MAX_LENGTH = 40
+
+
+class SignupRefused(Exception):
+    """A sign-up, cancellation or attendance mark that was not made, and why, for the resident."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# What a resident sees before signing up.
+class State:
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    WAITLIST = "waitlist"  # places are gone, the waitlist is open
+    FULL = "full"  # places are gone and there is no waitlist
+    CLOSED = "closed"  # the sign-up window has ended
+    STARTED = "started"  # under way or over
+
+
+@dataclass(frozen=True)
+class Availability:
+    state: str
+    places_left: int
+    confirmed: int
+    waitlisted: int
+
+    @property
+    def accepts_signups(self) -> bool:
+        return self.state in (State.OPEN, State.WAITLIST)
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    signup: ActivitySignup
+    token: str  # the secret in the resident's link; only its hash is stored
+
+    @property
+    def confirmed(self) -> bool:
+        return self.signup.status == SignupStatus.CONFIRMED
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    signup: ActivitySignup
+    promoted: list[ActivitySignup]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def window_state(activity, now=None) -> str | None:
+    """NOT_OPEN, CLOSED or STARTED when the calendar alone rules a sign-up out, else None."""
+    now = now or timezone.now()
+    if now >= activity.starts_at:
+        return State.STARTED
+    if activity.signup_opens_at and now < activity.signup_opens_at:
+        return State.NOT_OPEN
+    if now >= (activity.signup_closes_at or activity.starts_at):
+        return State.CLOSED
+    return None
+
+
+def availability(activity, *, confirmed: int, waitlisted: int, now=None) -> Availability:
+    places_left = max(activity.capacity - confirmed, 0)
+    state = window_state(activity, now)
+    if state is None:
+        if places_left:
+            state = State.OPEN
+        else:
+            state = State.WAITLIST if activity.waitlist_enabled else State.FULL
+    return Availability(state, places_left, confirmed, waitlisted)
+
+
+def availability_of(activity, now=None) -> Availability:
+    """The activity's availability read from its tally (one query unless already loaded)."""
+    tally = ActivityTally.objects.filter(activity_id=activity.pk).first()
+    return availability(
+        activity,
+        confirmed=tally.confirmed if tally else 0,
+        waitlisted=tally.waitlisted if tally else 0,
+        now=now,
+    )
+
+
+def clean_name(name) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise SignupRefused(_("请填写姓名。"), "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise SignupRefused(
+            _("姓名最多 %(max)s 个字，请检查是否填错。") % {"max": NAME_MAX_LENGTH}, "name"
+        )
+    if any(not ch.isprintable() for ch in name):
+        raise SignupRefused(_("姓名中有无法显示的字符，请重新填写。"), "name")
+    return name
+
+
+def clean_mobile(mobile) -> str:
+    if not str(mobile or "").strip():
+        raise SignupRefused(_("请填写手机号码。"), "mobile")
+    try:
+        validate_mainland_mobile(str(mobile))
+    except ValidationError as error:
+        raise SignupRefused(error.messages[0], "mobile") from None
+    return normalise_mobile(str(mobile))
+
+
+def _locked_tally(activity_id) -> ActivityTally:
+    """The activity's tally row, locked until the transaction ends, with the activity read in
+    the same query (fresh: an editor may have changed capacity or times meanwhile). Made if it is
+    missing. Only the tally row is locked, so editors can still save the page."""
+
+    def locked():
+        return (
+            ActivityTally.objects.select_for_update(of=("self",))
+            .select_related("activity")
+            .filter(activity_id=activity_id)
+            .first()
+        )
+
+    tally = locked()
+    if tally is None:
+        try:
+            with transaction.atomic():
+                ActivityTally.objects.create(activity_id=activity_id)
+        except IntegrityError:
+            pass  # another request made it first
+        tally = locked()
+    return tally
+
+
+def _live_activity(tally) -> ActivityPage:
+    if tally is None or not (tally.activity.live and is_public(tally.activity)):
+        raise SignupRefused(_("这个活动已下线，无法报名。"), "gone")
+    return tally.activity
+
+
+WINDOW_MESSAGES = {
+    State.NOT_OPEN: gettext_noop("报名尚未开始，请在 %(opens)s 之后再来报名。"),
+    State.CLOSED: gettext_noop("报名已经截止。"),
+    State.STARTED: gettext_noop("活动已经开始或已经结束，不能再报名。"),
+}
+
+
+def _refuse_window(activity, state) -> SignupRefused:
+    opens = timezone.localtime(activity.signup_opens_at) if activity.signup_opens_at else None
+    message = _(WINDOW_MESSAGES[state]) % {
+        "opens": opens.strftime("%Y-%m-%d %H:%M") if opens else ""
+    }
+    return SignupRefused(message, state)
+
+
+def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
+    """Give the resident a place, a place on the waitlist, or a SignupRefused saying why not.
+
+    Nothing is stored when it refuses.
+    """
+    name = clean_name(name)
+    mobile = clean_mobile(mobile)
+    given_now, now = now, now or timezone.now()
+    token = new_token()
+    try:
+        with transaction.atomic():
+            tally = _locked_tally(activity.pk)
+            current = _live_activity(tally)
+            state = window_state(current, now)
+            if state is not None:
+                raise _refuse_window(current, state)
+            live = ActivitySignup.objects.filter(activity_id=current.pk, mobile=mobile).exclude(
+                status=SignupStatus.CANCELLED
+            )
+            if live.exists():
+                raise _already_signed_up()
+            if tally.confirmed < current.capacity:
+                status = SignupStatus.CONFIRMED
+                tally.confirmed += 1
+            elif current.waitlist_enabled:
+                status = SignupStatus.WAITLISTED
+                tally.waitlisted += 1
+            else:
+                raise SignupRefused(_("名额已满，本活动不设候补。"), State.FULL)
+            signup = ActivitySignup.objects.create(
+                activity=current,
+                name=name,
+                mobile=mobile,
+                status=status,
+                # Stamped inside the lock, so times follow the order places were given in.
+                created_at=given_now or timezone.now(),
+                token_hash=token_hash(token),
+            )
+            tally.save(update_fields=["confirmed", "waitlisted"])
+    except IntegrityError:
+        # The unique constraint caught what the check above could not see (a race on SQLite
+        # without the write lock, or rows written outside these functions).
+        raise _already_signed_up() from None
+    return SignupResult(signup, token)
+
+
+def _already_signed_up() -> SignupRefused:
+    return SignupRefused(
+        _("这个手机号码已经报名了本活动，无需重复报名。如需取消，请使用报名后得到的链接。"),
+        "duplicate",
+    )
+
+
+def signup_for_token(token: str) -> ActivitySignup | None:
+    if not token:
+        return None
+    return (
+        ActivitySignup.objects.select_related("activity", "activity__station")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def waitlist_position(signup) -> int | None:
+    """1 for the first in line; None when the sign-up is not waiting."""
+    if signup.status != SignupStatus.WAITLISTED:
+        return None
+    ahead = ActivitySignup.objects.filter(
+        activity_id=signup.activity_id, status=SignupStatus.WAITLISTED, pk__lt=signup.pk
+    ).count()
+    return ahead + 1
+
+
+def _fill_places(activity, tally, now) -> list[ActivitySignup]:
+    """Promote the waitlist, first come first served, while places are free. Caller holds the
+    tally lock."""
+    free = activity.capacity - tally.confirmed
+    if free <= 0 or not tally.waitlisted:
+        return []
+    promoted = list(
+        ActivitySignup.objects.filter(activity_id=activity.pk, status=SignupStatus.WAITLISTED)
+        .order_by("pk")
+        .select_for_update()[:free]
+    )
+    for signup in promoted:
+        signup.status = SignupStatus.CONFIRMED
+        signup.promoted_at = now
+    ActivitySignup.objects.bulk_update(promoted, ["status", "promoted_at"])
+    tally.confirmed += len(promoted)
+    tally.waitlisted -= len(promoted)
+    return promoted
+
+
+def cancel(*, token, now=None) -> CancelResult:
+    """Cancel the sign-up behind a secret link; a freed place goes to the first on the waitlist."""
+    now = now or timezone.now()
+    found = signup_for_token(token)
+    if found is None:
+        raise SignupRefused(_("这个取消链接无效，请检查链接是否完整。"), "token")
+    with transaction.atomic():
+        tally = _locked_tally(found.activity_id)
+        signup = ActivitySignup.objects.get(pk=found.pk)  # its status as of now, under the lock
+        activity = tally.activity
+        if signup.status == SignupStatus.CANCELLED:
+            raise SignupRefused(_("这个报名已经取消过了。"), "cancelled")
+        if now >= activity.starts_at:
+            raise SignupRefused(
+                _("活动已经开始，不能在线取消；如有变化请直接联系站点。"), State.STARTED
+            )
+        if signup.status == SignupStatus.CONFIRMED:
+            tally.confirmed -= 1
+        else:
+            tally.waitlisted -= 1
+        signup.status = SignupStatus.CANCELLED
+        signup.cancelled_at = now
+        signup.save(update_fields=["status", "cancelled_at"])
+        promoted = _fill_places(activity, tally, now)
+        tally.save(update_fields=["confirmed", "waitlisted"])
+    return CancelResult(signup, promoted)
+
+
+def fill_free_places(activity, now=None) -> list[ActivitySignup]:
+    """After an editor raises the capacity: give the new places to the waitlist."""
+    now = now or timezone.now()
+    if now >= activity.starts_at:
+        return []
+    with transaction.atomic():
+        tally = _locked_tally(activity.pk)
+        promoted = _fill_places(tally.activity, tally, now)
+        if promoted:
+            tally.save(update_fields=["confirmed", "waitlisted"])
+    return promoted
+
+
+def mark_attendance(signup, attended: bool | None) -> ActivitySignup:
+    """Record whether a confirmed volunteer came (None: not recorded).
+
+    Under the activity's lock, so a cancellation at the same moment cannot slip in between the
+    check and the write.
+    """
+    with transaction.atomic():
+        _locked_tally(signup.activity_id)
+        current = ActivitySignup.objects.get(pk=signup.pk)
+        if current.status != SignupStatus.CONFIRMED:
+            raise SignupRefused(_("只能为已确认的报名记录出席情况。"), "status")
+        current.attended = attended
+        current.save(update_fields=["attended"])
+    signup.attended = attended
+    return current
+
+
+def places_added(sender=None, instance=None, **kwargs):
+    """page_published handler: an activity published with more places promotes its waitlist."""
+    if isinstance(instance, ActivityPage):
+        fill_free_places(instance)
