@@ -2,6 +2,17 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories.home import make_site_tree
+from tests.shared_data import (  # noqa: F401 (fixtures)
+    order_by_shared_data,
+    shared_data_copies,
+    shared_fixture,
+    shared_module_data,
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    order_by_shared_data(items)
 
 
 @pytest.fixture(autouse=True)
@@ -12,8 +23,9 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def site_tree(db):
+@shared_fixture
+def site_tree():
+    """The default site's HomePage with the policy register under it: (home, index)."""
     home, index = make_site_tree()
     return home, index
 

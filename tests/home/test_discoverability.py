@@ -20,12 +20,13 @@ from tests.factories.stations import (
     station_at,
 )
 from tests.factories.stories import AwardFactory, StoryIndexPageFactory, StoryPageFactory
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-@pytest.fixture
+@shared_fixture
 def world():
     """One live page of every type, plus a draft and a private page."""
     home, policies = make_site_tree()

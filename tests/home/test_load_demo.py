@@ -12,6 +12,7 @@ from home.models import HomePage, PolicyDocumentPage, PolicyIndexPage, PolicyRel
 from stations.models import Area, StationPage, VolunteerTeam
 from stories.models import StoryIndexPage, StoryPage
 from stories.review import EDITORS_GROUP, REVIEWERS_GROUP
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,14 @@ def run(*args):
     return out.getvalue()
 
 
-def test_load_demo_builds_the_tree_and_every_seed_document():
-    output = run()
+@shared_fixture
+def demo():
+    """The demo loaded into an empty database, once for the module: what the command printed."""
+    return run()
+
+
+def test_load_demo_builds_the_tree_and_every_seed_document(demo):
+    output = demo
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     index = PolicyIndexPage.objects.child_of(home).get()
@@ -110,7 +117,8 @@ def test_load_demo_builds_the_tree_and_every_seed_document():
     assert "0 created" in output
 
 
-def test_admin_user_only_when_asked_or_from_the_environment(monkeypatch):
+def test_admin_user_only_when_asked_or_from_the_environment(demo, monkeypatch):
+    # On the demo as `load_demo` left it: these runs find every page and create accounts only.
     output = run("--admin-user", "demo-admin", "--admin-password", "Portal-demo-2026!")
     user = get_user_model().objects.get(username="demo-admin")
     assert user.is_superuser and user.check_password("Portal-demo-2026!")

@@ -3,12 +3,14 @@ import pytest
 from home.policy_register import PER_PAGE
 from tests.factories.home import PolicyDocumentPageFactory, PolicyKindFactory, volunteer_regulation
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def register(policy_index):
+@shared_fixture
+def register(site_tree):
+    _home, policy_index = site_tree
     notice = PolicyKindFactory(name="通知")
     regulation = PolicyKindFactory(name="行政法规")
     docs = {

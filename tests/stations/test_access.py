@@ -34,6 +34,7 @@ from tests.factories.stations import (
     make_station_index,
 )
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,10 @@ def clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(home_page):
+@shared_fixture
+def world(site_tree):
     """Two stations, each with a team and registrations, and one registration form."""
+    home_page, _policies = site_tree
     index = make_station_index(home_page)
     form_page = make_registration_form(home_page)
     a = StationPageFactory(parent=index, title="石牌街学雷锋志愿服务站", slug="shipai")

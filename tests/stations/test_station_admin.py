@@ -11,17 +11,19 @@ from stations import standard
 from stations.models import StationIndexPage, StationPage, StationType, TeamLevel, VolunteerTeam
 from tests.admin_forms import add_url, publish
 from tests.factories.stations import StationPageFactory, make_areas, make_station_index
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def areas(db):
+@shared_fixture
+def areas():
     return make_areas()
 
 
-@pytest.fixture
-def station_index(home_page):
+@shared_fixture
+def station_index(site_tree):
+    home_page, _policies = site_tree
     return make_station_index(home_page)
 
 

@@ -1,12 +1,15 @@
 import pytest
 
-from tests.factories.stories import make_story_site
+from tests.factories.stories import StoryIndexPageFactory
+from tests.shared_data import shared_fixture
 
 
-@pytest.fixture
-def story_site(db):
-    """The default site with a story index: (home, index)."""
-    return make_story_site()
+@shared_fixture
+def story_site(site_tree):
+    """The default site with a story index: (home, index), as `make_story_site` builds it; on
+    the same tree as `site_tree`, which some modules use too."""
+    home, _policies = site_tree
+    return home, StoryIndexPageFactory(parent=home, show_in_menus=True)
 
 
 @pytest.fixture

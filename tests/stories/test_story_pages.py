@@ -12,6 +12,7 @@ from stories.models import HonoreeKind
 from tests.factories.stations import make_areas, make_station_index, station_at
 from tests.factories.stories import AwardFactory, StoryPageFactory
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +26,15 @@ def titles(response) -> list[str]:
     return re.findall(r'class="story-item__title" href="[^"]+">([^<]+)</a>', html)
 
 
-@pytest.fixture
+@shared_fixture
 def areas(story_site):
     return make_areas()
 
 
-@pytest.fixture
-def stories(story_index, areas):
+@shared_fixture
+def stories(story_site, areas):
     """Four stories of different years, awards, honorees and places, newest first."""
+    _home, story_index = story_site
     mayor = AwardFactory(name="市长奖", tier=3)
     best = AwardFactory(name="优秀志愿者")
     return [

@@ -8,6 +8,7 @@ from wagtail_factories import ImageFactory
 from stories.models import HonoreeKind, StoryPage
 from tests.factories.stations import make_areas, make_station_index, station_at
 from tests.factories.stories import paragraphs
+from tests.shared_data import shared_fixture
 
 
 def story(**fields) -> StoryPage:
@@ -29,7 +30,7 @@ def errors_of(page) -> dict:
     return caught.value.message_dict
 
 
-@pytest.fixture
+@shared_fixture
 def station(story_site):
     home, _index = story_site
     areas = make_areas()

@@ -19,6 +19,7 @@ from tests.factories.stations import (
     make_activity_site,
 )
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def url(action, signup):
     return f"{LIST_URL}{action}/{signup.pk}/"
 
 
-@pytest.fixture
+@shared_fixture
 def world():
     """Station A's activity: 李石牌 and FORMULA confirmed, 张石牌 waitlisted, 陈石牌 cancelled.
     Station B's: 王猎德 confirmed, 刘猎德 waitlisted."""

@@ -17,11 +17,12 @@ from tests.factories.stations import (
     next_week_at,
     station_at,
 )
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def site():
     return make_activity_site()
 

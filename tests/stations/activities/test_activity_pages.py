@@ -18,13 +18,14 @@ from tests.factories.stations import (
     station_at,
 )
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 GOOD = {"name": "陈小明", "mobile": "139 1234 5678", "consent": "on", "homepage": ""}
 
 
-@pytest.fixture
+@shared_fixture
 def site():
     return make_activity_site()
 
@@ -47,8 +48,9 @@ def other_station(site, station):
     )
 
 
-@pytest.fixture
-def activity(index, station):
+@shared_fixture
+def activity(site):
+    index, station, _areas = site
     return ActivityPageFactory(parent=index, station=station, capacity=2, title="社区清洁日")
 
 

@@ -17,13 +17,14 @@ from tests.factories.stations import (
     next_week_at,
 )
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
+@shared_fixture
 def activity_site():
     index, station, areas = make_activity_site()
     return {"index": index, "station": station, "areas": areas}

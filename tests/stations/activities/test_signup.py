@@ -8,11 +8,12 @@ from django.utils import timezone
 from stations.activities import signup
 from stations.models import ActivitySignup, ActivityTally, SignupStatus
 from tests.factories.stations import ActivityPageFactory, make_activity_site
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def site():
     return make_activity_site()
 

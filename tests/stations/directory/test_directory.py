@@ -10,11 +10,12 @@ from stations.directory.listing import PER_PAGE
 from stations.models import Area, AreaLevel
 from tests.factories.stations import AreaFactory, StationTypeFactory, station_at, three_stations
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def stations(site):
     shipai, liede, beijing = three_stations(
         site, shipai=(23.1349, 113.3420), liede=(23.1198, 113.3330), beijing=(23.1250, 113.2700)

@@ -11,13 +11,14 @@ from stations.directory.mapdata import map_version
 from stations.models import StationPage
 from tests.factories.stations import StationIndexPageFactory, station_at, three_stations
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 LAT, LNG = 23.13, 113.33
 
 
-@pytest.fixture
+@shared_fixture
 def stations(site):
     near, east, yuexiu = three_stations(
         site,

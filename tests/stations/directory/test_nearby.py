@@ -17,6 +17,7 @@ from stations.directory.nearby import (
 )
 from tests.factories.stations import StationTypeFactory, station_at
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ M_PER_DEG_LAT = 111_195.08
 M_PER_DEG_LNG = 102_256.77
 
 
-@pytest.fixture
+@shared_fixture
 def hand_stations(site):
     index, areas = site
     return {

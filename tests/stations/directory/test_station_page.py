@@ -11,16 +11,18 @@ from stations import standard
 from stations.models import RegistrationFormPage, StationPhoto, TeamLevel, VolunteerTeam
 from tests.factories.stations import StationPageFactory, make_station_index, set_checks
 from tests.queries import captured_queries
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def station_index(home_page):
+@shared_fixture
+def station_index(site_tree):
+    home_page, _policies = site_tree
     return make_station_index(home_page)
 
 
-@pytest.fixture
+@shared_fixture
 def station(station_index):
     return StationPageFactory(parent=station_index, title="石牌街学雷锋志愿服务站")
 

@@ -15,6 +15,7 @@ from tests.factories.stations import (
     make_registration_form,
     make_station_index,
 )
+from tests.shared_data import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,13 @@ def clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def index(home_page):
+@shared_fixture
+def index(site_tree):
+    home_page, _policies = site_tree
     return make_station_index(home_page)
 
 
-@pytest.fixture
+@shared_fixture
 def station(index):
     station = StationPageFactory(
         parent=index,
@@ -48,15 +50,16 @@ def station(index):
     return station
 
 
-@pytest.fixture
+@shared_fixture
 def other_station(index):
     other = StationPageFactory(parent=index, title="猎德街社工站")
     VolunteerTeamFactory(station=other, name="猎德助学小队")
     return other
 
 
-@pytest.fixture
-def form_page(home_page, index):
+@shared_fixture
+def form_page(site_tree, index):
+    home_page, _policies = site_tree
     page = make_registration_form(
         home_page,
         intro="<p>留下联系方式，站点会联系您。</p>",
