@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from home.base.choices import Level
 from home.base.docnumbers import EXPECTED_FORM, fold_brackets, parse_doc_number
 from home.base.filters import FilteredListing, filtered_listing
+from home.base.inputs import validate_text
 from home.models import PolicyDocumentPage, PolicyKind
 
 PER_PAGE = 20
@@ -21,7 +22,9 @@ PER_PAGE = 20
 class PolicyFilterForm(forms.Form):
     """The register's GET form; every field is optional and a bad value is reported, not fatal."""
 
-    doc_number = forms.CharField(label=_("文号"), required=False, max_length=60)
+    doc_number = forms.CharField(
+        label=_("文号"), required=False, max_length=60, validators=[validate_text]
+    )
     level = forms.ChoiceField(label=_("层级"), required=False)
     kind = forms.ModelChoiceField(
         label=_("类别"),

@@ -58,3 +58,6 @@ urlpatterns += [
     ),
     path("", include(wagtail_urls)),
 ]
+
+# A database outage answers 503 with Retry-After, not 500 (portal/views.py).
+handler500 = "portal.views.server_error"

@@ -1,4 +1,10 @@
-from django.http import HttpResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -18,3 +24,37 @@ ROBOTS_RULES = [
 def robots_txt(request):
     lines = ROBOTS_RULES + ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# While the database cannot be reached every request fails in the same way; a resident should be
+# told to try again shortly (and a client when), not that the site is broken.
+RETRY_AFTER_SECONDS = 30
+DATABASE_DOWN = (OperationalError, InterfaceError)
+DATA_FILE_SUFFIXES = (".json", ".geojson", ".ics", ".xml")
+
+
+def _database_is_down(exception) -> bool:
+    while exception is not None:
+        if isinstance(exception, DATABASE_DOWN):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def server_error(request, template_name="500.html"):
+    """Django's handler500, which runs inside the failed request's `except` block: a database
+    outage becomes a 503 with Retry-After (JSON for the data endpoints), anything else the
+    plain 500 page. Neither page reads the database."""
+    if not _database_is_down(sys.exc_info()[1]):
+        return HttpResponseServerError(loader.get_template(template_name).render())
+    if request.path.endswith(DATA_FILE_SUFFIXES) or "json" in request.headers.get("Accept", ""):
+        response = JsonResponse(
+            {"error": str(_("服务暂时不可用，请稍后再试。"))},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response

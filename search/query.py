@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from home.base.inputs import parse_int, without_refused
 from search import searchers, types
 from search.analysis import fold, query_characters, query_tokens
 from search.hits import Hit, build_hits
@@ -47,7 +48,9 @@ class Outcome:
 
 def check_query(raw: str) -> tuple[str, str]:
     """(cleaned query, message): a message means there is nothing to search for."""
-    query = " ".join((raw or "").split())
+    # Invisible characters (zero-width, bidi, control, U+FFFD from bad UTF-8) are dropped: the
+    # query is not stored, and what is searched for is shown back (home/base/inputs.py).
+    query = " ".join(without_refused(raw or "").split())
     if len(query) > MAX_QUERY_LENGTH:
         return "", _("搜索词太长了，请控制在 %(n)s 个字以内。") % {"n": MAX_QUERY_LENGTH}
     if not query:
@@ -194,7 +197,7 @@ def site_search(*, params, backend: str = "default") -> Outcome:
             paginator = Paginator(_Chain(segments), PER_PAGE)
             outcome.total = paginator.count
             outcome.approximate = any(getattr(s, "approximate", False) for s in segments)
-            outcome.page = paginator.get_page(params.get("page"))
+            outcome.page = paginator.get_page(parse_int(params.get("page")))
             pages = _pages(list(outcome.page.object_list))
             if outcome.page.number == 1:
                 pages = _exact_titles_first(pages, query)
@@ -224,6 +227,7 @@ def _apply_facets(searcher, counted, params, outcome) -> tuple:
             labels = {year: _("%(year)s 年") % {"year": year} for year in counts}
         picked = params.get(key, "")
         outcome.facets[key] = _facet_values(counts, labels, picked)
-        if picked.isdigit():
-            picked_facets.append((key, int(picked)))
+        number = parse_int(picked)  # ASCII digits only: "²" passes isdigit(), not int()
+        if number is not None:
+            picked_facets.append((key, number))
     return tuple(picked_facets)

@@ -7,9 +7,10 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404
 from wagtail_modeladmin.helpers import DjangoORMSearchHandler
 
-from stations.validators import normalise_mobile
+from stations.validators import fold_digits, normalise_mobile
 
-ID = re.compile(r"^[0-9]{1,18}$")
+# ASCII digits only (home/base/inputs.py); \Z, as $ would also match before a final newline.
+ID = re.compile(r"^[0-9]{1,18}\Z")
 
 
 class IdListFilter(SimpleListFilter):
@@ -74,6 +75,6 @@ _PHONE_LIKE = re.compile(r"^[0-9+\s\-－—()（）]{4,}$")
 class RegistrationSearchHandler(DjangoORMSearchHandler):
     def search_queryset(self, queryset, search_term, **kwargs):
         # '138 1234 5678' and '+86 13812345678' find the stored 13812345678.
-        if _PHONE_LIKE.match(search_term.strip()):
+        if _PHONE_LIKE.match(fold_digits(search_term).strip()):
             search_term = normalise_mobile(search_term)
         return super().search_queryset(queryset, search_term, **kwargs)

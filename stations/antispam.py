@@ -2,17 +2,20 @@
 
 Two cheap checks that need no third-party service, which residents in mainland China may not
 reach: a honeypot field that people never see, and a per-IP limit on submissions counted on
-Django's cache (Redis in production, so every app process shares the count).
+Django's cache (Redis in production, so every app process shares the count; while Redis is away
+each process counts on its own).
 """
 
 import ipaddress
 import logging
+import time
 from enum import Enum
 
 from django import forms
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _split_rate, get_usage
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +30,6 @@ HONEYPOT_MESSAGE = _(
 RATE_LIMIT_MESSAGE = _(
     "提交未被接受：您所在的网络在短时间内提交次数过多。请稍后再试；如需帮助，请直接联系站点。"
 )
-UNAVAILABLE_MESSAGE = _("提交暂时无法处理，请稍后再试；如需帮助，请直接联系站点。")
 
 
 def honeypot_field() -> forms.CharField:
@@ -74,43 +76,82 @@ def client_ip(request) -> str:
     return "unknown"
 
 
-# What get_usage returns when the cache did not answer (and RATELIMIT_FAIL_OPEN is not set).
+# What get_usage returns when the shared cache did not answer (and RATELIMIT_FAIL_OPEN is not set):
+# django-redis, ignoring the error, hands back None from add and incr.
 _NO_ANSWER = {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}
+
+# Where submissions are counted while the shared cache is away: this process's memory. Room for
+# many clients; culling drops whole entries, which only forgets some counts early.
+_LOCAL_COUNTS = LocMemCache("stations.antispam.local-counts", {"OPTIONS": {"MAX_ENTRIES": 20_000}})
 
 
 class RateLimit(Enum):
     OK = "ok"
     EXCEEDED = "exceeded"
-    UNAVAILABLE = "unavailable"
 
 
 def count_submission(request, *, group: str, rate: str | None = None) -> RateLimit:
     """Count one POST from this client against `rate` (default REGISTRATION_RATE_LIMIT).
 
-    Every attempt counts, valid or not, so a bot cannot probe the form for free. When the cache
-    cannot be reached the request is refused unless RATELIMIT_FAIL_OPEN is set, as
-    django-ratelimit itself does.
+    Every attempt counts, valid or not, so a bot cannot probe the form for free. The count lives
+    on the shared cache; while that cannot be reached (Redis down) each app process counts on
+    its own with the same rate, so forms keep working and a flood is still held back (by at most
+    the number of processes times the rate). With RATELIMIT_FAIL_OPEN set nothing is counted then.
     """
     rate = rate or getattr(settings, "REGISTRATION_RATE_LIMIT", "20/h")
     try:
         usage = get_usage(
             request,
             group=group,
-            key=lambda _group, req: client_ip(req),
+            key=_client_key,
             rate=rate,
             method="POST",
             increment=True,
         )
     except Exception:
-        # A cache outage (Redis down) must not become an error page for residents.
+        # A cache backend that raises rather than ignoring the error (not the production one).
         logger.exception("Rate limit cache unavailable for group %s", group)
         usage = None if getattr(settings, "RATELIMIT_FAIL_OPEN", False) else _NO_ANSWER
+    if usage == _NO_ANSWER:
+        logger.warning("Rate limit cache unavailable for group %s: counting in-process", group)
+        usage = _count_locally(request, group=group, rate=rate)
     if usage is None:  # RATELIMIT_ENABLE = False, failing open, or not a POST
         return RateLimit.OK
-    if usage == _NO_ANSWER:
-        return RateLimit.UNAVAILABLE
     return RateLimit.EXCEEDED if usage["should_limit"] else RateLimit.OK
 
 
+def _client_key(_group, request) -> str:
+    return client_ip(request)
+
+
+def _count_locally(request, *, group: str, rate: str) -> dict:
+    """get_usage's answer, counted in this process's memory: the same fixed windows and the same
+    client address as the shared count (django-ratelimit's own rate and window helpers)."""
+    limit, period = _split_rate(rate)
+    value = _client_key(group, request)
+    window = _get_window(value, period)
+    key = f"{group}:{rate}:{value}:{window}"
+    if _LOCAL_COUNTS.add(key, 1, period + EXPIRATION_FUDGE):
+        count = 1
+    else:
+        try:
+            count = _LOCAL_COUNTS.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            _LOCAL_COUNTS.set(key, 1, period + EXPIRATION_FUDGE)
+            count = 1
+    return {
+        "count": count,
+        "limit": limit,
+        "should_limit": count > limit,
+        "time_left": window - int(time.time()),
+    }
+
+
+def clear_local_counts() -> None:
+    """Forget the in-process counts (tests)."""
+    _LOCAL_COUNTS.clear()
+
+
 def rate_limit_message(result: RateLimit):
-    return RATE_LIMIT_MESSAGE if result is RateLimit.EXCEEDED else UNAVAILABLE_MESSAGE
+    """What the form says when `result` refuses the submission."""
+    return RATE_LIMIT_MESSAGE

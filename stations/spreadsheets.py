@@ -1,11 +1,16 @@
 """What the admin's CSV and XLSX exports share: residents' text goes into spreadsheets."""
 
+from home.base.inputs import exportable_text
+
 # Cells a spreadsheet would run as a formula (CSV injection): residents typed these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defuse(value):
-    """The value, with a leading apostrophe when a spreadsheet would read it as a formula."""
+    """The value as a spreadsheet can hold it: without control, bidi and zero-width characters
+    (rows stored before the input policy may hold them; openpyxl refuses most control characters
+    outright), and with a leading apostrophe when a spreadsheet would read it as a formula."""
+    value = exportable_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

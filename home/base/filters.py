@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from home.base.inputs import parse_int
+
 
 class QuickSelect(forms.Select):
     """A select written out in Python. Django renders every option through a template, which for
@@ -71,6 +73,24 @@ class ZeroOneField(forms.Field):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+class AsciiOnlyMixin:
+    """For a form field parsing numbers or dates: text in other scripts' digits ("٣", "²") is
+    invalid, as float() and strptime() would otherwise read "٣" as 3 (home/base/inputs.py)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class AsciiFloatField(AsciiOnlyMixin, forms.FloatField):
+    pass
+
+
+class AsciiDateField(AsciiOnlyMixin, forms.DateField):
+    pass
+
+
 def pick_one(label, not_found):
     """An optional choice from a list, cleaned to the chosen row's primary key."""
     return forms.TypedChoiceField(
@@ -120,7 +140,7 @@ def filtered_listing(
         items = items.none()
         filtered = True
     paginator = Paginator(order(items, data), per_page)
-    page = paginator.get_page(params.get("page") if params else None)
+    page = paginator.get_page(parse_int(params.get("page")) if params else None)
     return listing_class(
         form=form,
         page=page,

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Log-in throttling (portal/login_throttling.py); its admin lists and resets lockouts.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -125,15 +129,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(url: str) -> dict:
+    """The cache settings for the Redis at `url`, the one place production and tests take them.
+
+    A cache error never reaches a page: with IGNORE_EXCEPTIONS django-redis answers a failed read
+    with the default (None, so the caller computes the value) and skips a failed write, logging
+    each (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS below). That covers Wagtail's own cache use too. The
+    short timeouts and the connection's pause after a failure (portal/redis_connection.py) keep a
+    hung or unreachable Redis from holding every request for seconds.
+    """
+    from portal.redis_connection import PausingConnection
+
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.5,
+            "CONNECTION_POOL_KWARGS": {"connection_class": PausingConnection},
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # Cache: Redis when REDIS_URL is set (shared by every app process), else per-process memory.
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "portal",
-        }
-    }
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"])}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -143,6 +168,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Log-in throttling with django-axes (portal/login_throttling.py), for every log-in that goes
+# through authenticate(): the Wagtail admin's, the Django admin's. Axes checks first and records
+# failures in the database (shared by every app process, whatever the cache).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# An account from one address locks after 5 wrong passwords; one address, whatever accounts it
+# tries, after LOGIN_FAILURE_LIMIT_PER_IP (a community centre's computers share one address).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_IP = 20
+AXES_HANDLER = "portal.login_throttling.PerIPLimitHandler"
+# Locked for 15 minutes after the last failure (Axes reads a number as hours); administrators
+# unlock sooner with `manage.py axes_reset_username <name>` or in the Django admin (README).
+AXES_COOLOFF_TIME = 15 / 60
+AXES_LOCKOUT_CALLABLE = "portal.login_throttling.lockout_response"
+# The client address the form rate limits count (CLIENT_IP_HEADER behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "portal.login_throttling.client_ip"
+# Only failures are kept, not a row per successful log-in with its address and browser.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Chinese for the public site and the Wagtail admin alike, whatever the browser asks for (no
 # LocaleMiddleware until the site has other translations); admins may pick English in their profile.
@@ -237,10 +284,29 @@ if os.environ.get("CLIENT_IP_HEADER"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secret links (a sign-up's token) are redacted on every handler (portal/log_redaction.py);
+    # gunicorn's own logs get the same filter from portal/gunicorn.conf.py.
+    "filters": {"redact_secrets": {"()": "portal.log_redaction.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        # runserver's request lines, as Django logs them by default, redacted.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Background-task bookkeeping (one line per search-index update) is noise at INFO.
         "django_tasks": {"level": "WARNING"},
     },

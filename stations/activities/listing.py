@@ -8,7 +8,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from home.base.filters import FilteredListing, ZeroOneField, filtered_listing, pick_one
+from home.base.filters import (
+    AsciiDateField,
+    FilteredListing,
+    ZeroOneField,
+    filtered_listing,
+    pick_one,
+)
 from home.base.restrictions import exclude_private
 from stations.activities import signup
 from stations.models import (
@@ -41,13 +47,13 @@ class ActivityFilterForm(forms.Form):
     district = pick_one(_("区"), _("没有这个区，请从列表中选择。"))
     station = pick_one(_("主办站点"), _("这个站点没有活动，请从列表中选择。"))
     category = pick_one(_("活动类别"), _("没有这个活动类别，请从列表中选择。"))
-    date_from = forms.DateField(
+    date_from = AsciiDateField(
         label=_("日期从"),
         required=False,
         widget=DateInput(),
         error_messages={"invalid": _("开始日期请写成 2026-05-01 这样的格式。")},
     )
-    date_to = forms.DateField(
+    date_to = AsciiDateField(
         label=_("日期到"),
         required=False,
         widget=DateInput(),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from home.base.inputs import text_problem
 from home.base.restrictions import is_public
 from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus
 from stations.validators import normalise_mobile, validate_mainland_mobile
@@ -123,6 +124,9 @@ def clean_name(name) -> str:
         )
     if any(not ch.isprintable() for ch in name):
         raise SignupRefused(_("姓名中有无法显示的字符，请重新填写。"), "name")
+    problem = text_problem(name)  # invalid UTF-8 arrives as U+FFFD, which is printable
+    if problem:
+        raise SignupRefused(problem, "name")
     return name
 
 

@@ -109,16 +109,22 @@ def serve_signup_post(*, activity, request):
             form.add_error(refusal.code if in_field else None, refusal.message)
             status = 400 if in_field else 409
         else:
-            return HttpResponseRedirect(signup_url(activity, result.token, request), status=303)
+            # Private too: the redirect's Location holds the sign-up's secret link.
+            return _private(
+                HttpResponseRedirect(signup_url(activity, result.token, request), status=303)
+            )
     context = activity.get_context(request)
     context.update(activity_context(activity=activity, request=request, form=form))
-    return TemplateResponse(request, activity.get_template(request), context, status=status)
+    # The form comes back with the name and mobile number the resident typed.
+    return _private(
+        TemplateResponse(request, activity.get_template(request), context, status=status)
+    )
 
 
 def _private(response):
-    # The page is reached through a secret: keep it out of caches, search engines and other sites'
-    # Referers ("same-origin" still lets the cancel form post: "no-referrer" sends Origin: null,
-    # which CSRF protection rightly refuses).
+    # The page is reached through a secret or shows what a resident typed: keep it out of caches,
+    # search engines and other sites' Referers ("same-origin" still lets the cancel form post:
+    # "no-referrer" sends Origin: null, which CSRF protection rightly refuses).
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "same-origin"

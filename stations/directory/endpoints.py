@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResp
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from home.base.inputs import parse_id, parse_int
 from home.base.routing import live_page_at
 from stations.coords import COORDINATE_SYSTEMS, WGS84, from_display, to_display
 from stations.directory.mapdata import MapQuery, geojson_etag, gzipped_geojson
@@ -28,10 +29,9 @@ from stations.models import Area, StationIndexPage, StationType
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
-# Plain decimal numbers only: float() would also take "nan", "inf" and "1_0".
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
-_ID = re.compile(r"^\d{1,18}$")
-_LIMIT = re.compile(r"^\d{1,4}$")
+# Plain decimal numbers in ASCII digits only: float() would also take "nan", "inf", "1_0" and
+# other scripts' digits ("٣").
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _ECHO_LENGTH = 40
 
 
@@ -53,7 +53,7 @@ def _number(params, name: str, label, low: float, high: float, *, required: bool
                 _("缺少参数 %(name)s（%(label)s）。") % {"name": name, "label": label}
             )
         return None
-    value = float(raw) if _NUMBER.match(raw) else math.nan
+    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan
     if math.isnan(value):
         raise BadParameter(
             _("参数 %(name)s（%(label)s）必须是数字，收到的是“%(value)s”。")
@@ -71,29 +71,31 @@ def _limit(params) -> int:
     raw = params.get("limit", "").strip()
     if not raw:
         return DEFAULT_LIMIT
-    if not _LIMIT.match(raw) or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = parse_int(raw, low=1, high=MAX_LIMIT, max_digits=4)
+    if limit is None:
         raise BadParameter(
             _("参数 limit（数量）必须是 1 到 %(max)s 之间的整数，收到的是“%(value)s”。")
             % {"max": MAX_LIMIT, "value": _echo(raw)}
         )
-    return int(raw)
+    return limit
 
 
 def _existing_id(params, name: str, label, queryset) -> int | None:
     raw = params.get(name, "").strip()
     if not raw:
         return None
-    if not _ID.match(raw):
+    pk = parse_id(raw)
+    if pk is None:
         raise BadParameter(
             _("参数 %(name)s 必须是%(label)s的编号（整数），收到的是“%(value)s”。")
             % {"name": name, "label": label, "value": _echo(raw)}
         )
-    if not queryset.filter(pk=int(raw)).exists():
+    if not queryset.filter(pk=pk).exists():
         raise BadParameter(
             _("没有编号为 %(value)s 的%(label)s（参数 %(name)s）。")
             % {"name": name, "label": label, "value": raw}
         )
-    return int(raw)
+    return pk
 
 
 def _zero_one(params, name: str) -> bool:
@@ -123,7 +125,7 @@ def _bbox(params, system: str) -> Box | None:
     if not raw:
         return None
     parts = [part.strip() for part in raw.split(",")]
-    if len(parts) != 4 or not all(_NUMBER.match(part) for part in parts):
+    if len(parts) != 4 or not all(_NUMBER.fullmatch(part) for part in parts):
         raise BadParameter(
             _(
                 "参数 bbox（范围）必须是用英文逗号分隔的四个数字："

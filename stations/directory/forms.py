@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from home.base.filters import ZeroOneField, pick_one
+from home.base.filters import AsciiFloatField, ZeroOneField, pick_one
+from home.base.inputs import parse_id
 from stations.coords import COORDINATE_SYSTEMS
 from stations.models import Area, AreaLevel, StationType
 
@@ -36,8 +37,7 @@ _NODE_FIELDS = ("pk", "name", "level", "parent_id", "latitude", "longitude")
 
 
 def near_area_id(params) -> int | None:
-    raw = (params.get("near") or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return parse_id(params.get("near"))
 
 
 class AreaTree:
@@ -114,7 +114,7 @@ def coordinate(part, bound: int):
         part=part,
         bound=bound,
     )
-    return forms.FloatField(
+    return AsciiFloatField(
         required=False,
         min_value=-bound,
         max_value=bound,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from home.base.inputs import parse_int
 from stations.coords import WGS84, from_display, to_display
 from stations.directory import summaries
 from stations.directory.forms import (
@@ -178,13 +179,13 @@ def station_directory(*, index_page, params) -> Directory:
                 lat=origin.lat, lng=origin.lng, limit=NEAREST_MAX, base=stations
             )
         paginator = Paginator(ranked, PER_PAGE)
-        page = paginator.get_page(params.get("page"))
+        page = paginator.get_page(parse_int(params.get("page")))
         hits = hits_for(page.object_list)
         page.object_list = [DirectoryItem(hit.station, hit.distance_m) for hit in hits]
     else:
         paginator = Paginator(summaries.rows(stations.order_by("path")), PER_PAGE)
         paginator.count = total  # counted (or remembered) above: no second COUNT(*)
-        page = paginator.get_page(params.get("page"))
+        page = paginator.get_page(parse_int(params.get("page")))
         page.object_list = [DirectoryItem(summaries.summary(row)) for row in page.object_list]
 
     return Directory(

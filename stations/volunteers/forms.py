@@ -6,6 +6,7 @@ consent to process personal information, the separate consent for sensitive info
 """
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from home.base.inputs import (
+    DEFAULT_MULTILINE_MAX_LENGTH,
+    DEFAULT_TEXT_MAX_LENGTH,
+    ascii_number,
+    validate_multiline_text,
+    validate_text,
+)
 from stations.antispam import HONEYPOT_MESSAGE, HONEYPOT_NAME, honeypot_field, honeypot_tripped
 from stations.models import StationPage, VolunteerTeam
 from stations.validators import MobileField
@@ -26,7 +34,10 @@ FIXED_FIELDS = frozenset({STATION_FIELD, PRIVACY_CONSENT, SENSITIVE_CONSENT, HON
 
 NAME_MAX_LENGTH = 60  # VolunteerRegistration.name
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkboxes", "multiselect", TEAM})
-_STATION_ID = re.compile(r"^[0-9]{1,18}$")
+# The range of a number field, by a word in its label; other number fields get the default.
+NUMBER_RANGES = {"年龄": (6, 120)}
+DEFAULT_NUMBER_RANGE = (0, 999_999_999)
+_STATION_ID = re.compile(r"^[0-9]{1,18}\Z")  # ASCII digits only (home/base/inputs.py)
 
 
 def has_value(value) -> bool:
@@ -63,12 +74,93 @@ class TeamChoiceField(forms.ModelChoiceField):
         return team.name
 
 
+class NumberField(forms.DecimalField):
+    """A number in ASCII digits (full-width ones fold to them): Decimal() alone would also take
+    Arabic-Indic digits, exponents (1E+999999), "Infinity" and "NaN"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        plain = ascii_number(value)
+        if plain is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(plain)
+
+
+def _with(options, validator):
+    options["validators"] = [*options.get("validators", []), validator]
+    return options
+
+
+def _for_params(label) -> str:
+    """A label inside a message Django formats with its own params (limit_value …): a % in
+    the editor's label must not be read as a placeholder."""
+    return str(label).replace("%", "%%")
+
+
+def _text(options, validator, max_length):
+    """Options for a text field: its length limit, said in words, and the character check."""
+    options["max_length"] = max_length
+    options["error_messages"] = {
+        **options.get("error_messages", {}),
+        "max_length": _("%(label)s最多 %(limit)s 个字，现在是 %(count)s 个。")
+        % {
+            "label": _for_params(options.get("label", "")),
+            "limit": "%(limit_value)d",
+            "count": "%(show_value)d",
+        },
+    }
+    return _with(options, validator)
+
+
 class RegistrationFormBuilder(FormBuilder):
+    """Every text has a length limit and refuses invisible characters (home/base/inputs.py);
+    every number is in ASCII digits and in a range."""
+
     def create_name_field(self, field, options):
         options["required"] = True
-        options["max_length"] = NAME_MAX_LENGTH
         options["widget"] = forms.TextInput(attrs={"autocomplete": "name"})
-        return forms.CharField(**options)
+        return forms.CharField(**_text(options, validate_text, NAME_MAX_LENGTH))
+
+    def create_singleline_field(self, field, options):
+        return forms.CharField(**_text(options, validate_text, DEFAULT_TEXT_MAX_LENGTH))
+
+    def create_multiline_field(self, field, options):
+        options.setdefault("widget", forms.Textarea)
+        limit = DEFAULT_MULTILINE_MAX_LENGTH
+        return forms.CharField(**_text(options, validate_multiline_text, limit))
+
+    def create_email_field(self, field, options):
+        options = _text(options, validate_text, DEFAULT_TEXT_MAX_LENGTH)
+        return super().create_email_field(field, options)
+
+    def create_url_field(self, field, options):
+        options = _text(options, validate_text, DEFAULT_TEXT_MAX_LENGTH)
+        return super().create_url_field(field, options)
+
+    def create_hidden_field(self, field, options):
+        options = _text(options, validate_text, DEFAULT_TEXT_MAX_LENGTH)
+        return super().create_hidden_field(field, options)
+
+    def create_number_field(self, field, options):
+        low, high = next(
+            (limits for word, limits in NUMBER_RANGES.items() if word in field.label),
+            DEFAULT_NUMBER_RANGE,
+        )
+        out_of_range = _("%(label)s应在 %(low)s 到 %(high)s 之间。") % {
+            "label": _for_params(field.label),
+            "low": low,
+            "high": high,
+        }
+        options["error_messages"] = {
+            **options.get("error_messages", {}),
+            "invalid": _("%(label)s请填写数字（阿拉伯数字）。") % {"label": field.label},
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "max_decimal_places": _("%(label)s最多保留两位小数。")
+            % {"label": _for_params(field.label)},
+        }
+        return NumberField(min_value=low, max_value=high, decimal_places=2, **options)
 
     def create_mobile_field(self, field, options):
         return MobileField(**options)

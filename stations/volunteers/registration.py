@@ -9,6 +9,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from stations.antispam import RateLimit, count_submission, rate_limit_message
@@ -150,13 +151,22 @@ def serve_registration(*, page: RegistrationFormPage, request):
         except RegistrationRefused as refusal:
             form.add_error(refusal.field, refusal.message)
         else:
-            return page.render_landing_page(request, registration)
-    return TemplateResponse(
-        request,
-        page.get_template(request),
-        form_context(page=page, request=request, form=form),
-        status=status,
+            return _no_store(page.render_landing_page(request, registration))
+    return _no_store(
+        TemplateResponse(
+            request,
+            page.get_template(request),
+            form_context(page=page, request=request, form=form),
+            status=status,
+        )
     )
+
+
+def _no_store(response):
+    # A POST's answer shows what the resident typed (the thank-you page repeats the registration):
+    # no shared cache, and no copy on the device once the page is gone.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def landing_context(*, page, request, registration=None, station=None) -> dict:

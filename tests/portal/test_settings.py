@@ -86,7 +86,7 @@ def test_integrations_turn_on_from_the_environment():
         ELASTICSEARCH_URL="http://127.0.0.1:9200",
     ) == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
         "search.backends.elasticsearch9",
     ]
 

@@ -191,6 +191,16 @@ def test_signing_up_redirects_to_the_signups_own_page(client, activity, station)
     assert "noindex" in page["X-Robots-Tag"]
 
 
+def test_sign_up_answers_are_never_stored_by_caches(client, activity):
+    # The redirect's Location holds the secret link; the refused form repeats what was typed.
+    redirect = client.post(activity.url, GOOD)
+    refused = client.post(activity.url, GOOD | {"mobile": "12345"})
+    assert refused.status_code == 400 and "陈小明" in refused.content.decode()
+    for response in (redirect, refused):
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
 def test_a_waitlisted_signup_sees_its_place_in_line(client, activity):
     for n in range(2):
         signup.sign_up(activity=activity, name="张三", mobile=f"1380000000{n}")

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from stations import antispam
 from stations.models import RegistrationFormField, RegistrationFormPage, VolunteerRegistration
 from stations.volunteers import notifications
 from stations.volunteers import registration as registration_module
@@ -356,15 +357,21 @@ def test_the_limit_reads_the_proxy_header_when_configured(client, form_page, sta
     assert client.post(form_page.url, data).status_code == 200
 
 
-def test_a_cache_outage_refuses_politely(client, form_page, station, monkeypatch):
+def test_a_cache_outage_falls_back_to_a_per_process_limit(
+    client, form_page, station, monkeypatch, settings
+):
     def broken(*args, **kwargs):
         raise ConnectionError("redis is down")
 
+    settings.REGISTRATION_RATE_LIMIT = "1/m"
+    antispam.clear_local_counts()
     monkeypatch.setattr("stations.antispam.get_usage", broken)
-    response = submit(client, form_page, station)
-    assert response.status_code == 429
-    assert "提交暂时无法处理" in text(response)
-    assert not VolunteerRegistration.objects.exists()
+    assert submit(client, form_page, station).status_code == 200
+    refused = submit(client, form_page, station, 手机号码="13800000002")
+    assert refused.status_code == 429
+    assert "短时间内提交次数过多" in text(refused)
+    assert VolunteerRegistration.objects.count() == 1
+    antispam.clear_local_counts()
 
 
 # --- after submitting ------------------------------------------------------------------------
@@ -380,6 +387,16 @@ def test_the_landing_page_says_what_happens_next_and_how_to_reach_the_station(
     assert "广州市天河区石牌街龙口西路1号" in html
     assert 'href="tel:02087654321"' in html
     assert "周一至周五 9:00–17:30" in html
+
+
+def test_answers_to_a_submission_are_never_stored_by_caches(client, form_page, station):
+    # The thank-you page and a refused form both show what the resident typed.
+    landing = submit(client, form_page, station)
+    refused = submit(client, form_page, station, 姓名="")
+    assert "报名已提交" in text(landing) and "石牌街龙口西社区" in text(refused)
+    for response in (landing, refused):
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
 
 
 def test_the_landing_page_has_default_next_steps(client, form_page, station):
