@@ -122,3 +122,22 @@ def test_the_directory_endpoints_refuse_other_digits_with_400(
     response = get_quietly(client, caplog, site["stations"] + endpoint, params)
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+# NUL cannot even reach PostgreSQL (psycopg refuses the query), so text parameters must be
+# checked before any query uses them.
+ODD_TEXT = ["\x00", "志\x00愿", "穗民\x00〔2019〕62号", "\ufffd", "\u202e"]
+TEXT_PARAMS = [("policies", "doc_number"), ("policies", "issuer"), ("policies", "level")]
+
+
+@pytest.mark.parametrize(("page", "name"), TEXT_PARAMS + PAGE_PARAMS[:3])
+@pytest.mark.parametrize("odd", ODD_TEXT)
+def test_text_parameters_with_control_characters_never_fail(client, caplog, site, page, name, odd):
+    response = get_quietly(client, caplog, site[page], {name: odd})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("odd", ODD_TEXT)
+def test_a_search_with_control_characters_never_fails(client, caplog, site, odd):
+    html = get_quietly(client, caplog, "/search/", {"q": odd}).content.decode()
+    assert "搜索暂时不可用" not in html

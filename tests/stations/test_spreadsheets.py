@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 REGISTRATIONS = "/admin/stations/volunteerregistration/"
 SIGNUPS = "/admin/stations/activitysignup/"
-BAD_NAME = "李\x00石\x0b牌\u202e\u200b"
+BAD_NAME = "李\x01石\x0b牌\u202e\u200b"
 BAD_SKILLS = "护理\x1b[31m\n驾驶\x07\ufffd"
-FORMULA = "\x00=SUM(1+2)"  # a control character in front must not hide a formula
+FORMULA = "\x01=SUM(1+2)"  # a control character in front must not hide a formula
 
 
 @shared_fixture
