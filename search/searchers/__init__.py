@@ -186,6 +186,9 @@ def searcher_for(backend_name: str) -> Searcher:
         return SQLiteIndexSearcher(backend)
     if vendor == "postgresql":
         return PostgresIndexSearcher(backend)
+    # Elasticsearch's results would quietly come from the database when the cluster is down;
+    # the site search does better itself (the index-table searchers, and a notice).
+    backend.falls_back_to_database = False
     return BackendSearcher(backend)
 
 

@@ -75,3 +75,33 @@ def test_update_index_rebuilds_everything(client, home):
     assert "义诊服务指南" not in client.get("/search/", {"q": "义诊"}).content.decode()
     call_command("update_index", verbosity=0)
     assert "<mark>义诊</mark>服务指南" in client.get("/search/", {"q": "义诊"}).content.decode()
+
+
+# The admin's searches and choosers use Wagtail's search API; without Elasticsearch they answer
+# from the database index instead of failing.
+ADMIN_SEARCHES = [
+    ("wagtailadmin_pages:search", "义诊服务指南"),
+    ("wagtailadmin_choose_page_search", "义诊服务指南"),
+    ("wagtailimages_chooser:choose_results", "义诊现场"),
+    ("wagtaildocs_chooser:choose_results", "义诊须知"),
+]
+
+
+@pytest.mark.parametrize(("view", "title"), ADMIN_SEARCHES)
+def test_the_admins_searches_fall_back_to_the_database(
+    client, home, es_down, django_user_model, caplog, view, title
+):
+    from django.urls import reverse
+    from wagtail.documents import get_document_model
+    from wagtail_factories import DocumentFactory, ImageFactory
+
+    StandardPageFactory(parent=home, title="义诊服务指南")
+    ImageFactory(title="义诊现场")
+    DocumentFactory(title="义诊须知")
+    assert get_document_model().objects.filter(title="义诊须知").exists()
+    client.force_login(django_user_model.objects.create_superuser("admin", password="pw-admin-1"))
+    with caplog.at_level(logging.WARNING):
+        response = client.get(reverse(view), {"q": "义诊"})
+    assert response.status_code == 200
+    assert title in response.content.decode()
+    assert any("searching the database index" in r.getMessage() for r in caplog.records)
