@@ -33,6 +33,8 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Image renditions when uploads are on the file system and no web server answered first.
+    path("", include("portal.media")),
 ]
 
 if settings.DEBUG:

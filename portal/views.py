@@ -30,12 +30,24 @@ def robots_txt(request):
 # told to try again shortly (and a client when), not that the site is broken.
 RETRY_AFTER_SECONDS = 30
 DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    # The object store's outage is one too (an upload it could not take); imported here so the
+    # file-system set-up never loads boto3.
+    try:
+        from portal.media_storage import StorageUnavailable
+    except ImportError:  # django-storages not installed
+        return DATABASE_DOWN
+    return (*DATABASE_DOWN, StorageUnavailable)
+
+
 DATA_FILE_SUFFIXES = (".json", ".geojson", ".ics", ".xml")
 
 
 def _database_is_down(exception) -> bool:
     while exception is not None:
-        if isinstance(exception, DATABASE_DOWN):
+        if isinstance(exception, _unavailable_errors()):
             return True
         exception = exception.__cause__ or exception.__context__
     return False
@@ -43,8 +55,8 @@ def _database_is_down(exception) -> bool:
 
 def server_error(request, template_name="500.html"):
     """Django's handler500, which runs inside the failed request's `except` block: a database
-    outage becomes a 503 with Retry-After (JSON for the data endpoints), anything else the
-    plain 500 page. Neither page reads the database."""
+    (or object store) outage becomes a 503 with Retry-After (JSON for the data endpoints),
+    anything else the plain 500 page. Neither page reads the database."""
     if not _database_is_down(sys.exc_info()[1]):
         return HttpResponseServerError(loader.get_template(template_name).render())
     if request.path.endswith(DATA_FILE_SUFFIXES) or "json" in request.headers.get("Accept", ""):

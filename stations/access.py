@@ -28,10 +28,15 @@ MODEL_PERMISSIONS = (
     ("stations", "view_activitysignup"),
     ("stations", "change_activitysignup"),
 )
+# On the station's own collection only (stations/files.py says who sees which file). "change"
+# lets the manager edit, replace and delete any of the station's files, not just those they
+# uploaded themselves: the demo's, a predecessor's, an editor's.
 COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
     ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
 VIEW_ALL = "stations.view_all_registrations"

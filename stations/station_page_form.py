@@ -38,6 +38,41 @@ class StationPageForm(WagtailAdminPageForm):
         for field in (street, community):
             field.label_from_instance = lambda area: area.full_name
 
+    def is_valid(self):
+        # The 七个有 rows are cleaned after the page's own clean(), so they are checked here.
+        valid = super().is_valid()
+        return self._refuse_files_of_others() and valid
+
+    def _refuse_files_of_others(self) -> bool:
+        """A forged id must not attach another station's file (and so publish it): a newly
+        chosen evidence file is one the editor may choose; the one already there may stay."""
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.permissions import policy_registry
+
+        user = getattr(self, "for_user", None)
+        if user is None or user.is_superuser or "standard_checks" not in self.formsets:
+            return True
+        ok = True
+        policies = {
+            "evidence_image": policy_registry.get_by_type(get_image_model()),
+            "evidence_document": policy_registry.get_by_type(get_document_model()),
+        }
+        for form in self.formsets["standard_checks"].forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            for name, policy in policies.items():
+                chosen = form.cleaned_data.get(name)
+                # form.instance already holds the posted value; initial has the stored one.
+                current = form.initial.get(name)
+                if chosen is None or chosen.pk == current:
+                    continue
+                allowed = policy.instances_user_has_any_permission_for(user, ["choose", "change"])
+                if not allowed.filter(pk=chosen.pk).exists():
+                    form.add_error(name, _("只能选择本站点资料中的文件。"))
+                    ok = False
+        return ok
+
     def _offer_all_seven_items(self):
         # A new station starts with one row per item of the 七个有, so nothing is forgotten.
         formset = self.formsets["standard_checks"]

@@ -67,6 +67,14 @@ from stations.access import guard_station_bulk_deletion, guard_station_deletion 
 hooks.register("before_delete_page", guard_station_deletion)
 hooks.register("before_bulk_action", guard_station_bulk_deletion)
 
+# --- Station files: the admin API sees what the choosers see; working files stay private -------
+from stations.files import guard_station_document, replace_admin_api_endpoints  # noqa: E402
+
+# After Wagtail's own registrations (order 0), so the filtered endpoints replace them.
+hooks.register("construct_admin_api", replace_admin_api_endpoints, order=10)
+# Before Wagtail's collection view restrictions: a hidden file is a 404, not a log-in prompt.
+hooks.register("before_serve_document", guard_station_document, order=-10)
+
 # Wagtail loads only each app's own wagtail_hooks module: the features' hooks load from here.
 from stations.activities import wagtail_hooks as activity_hooks  # noqa: E402, F401
 from stations.directory import wagtail_hooks as directory_hooks  # noqa: E402, F401

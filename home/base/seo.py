@@ -8,6 +8,7 @@ A page type opts in by defining any of
 """
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,7 +16,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_LENGTH = 120
 SHARE_RENDITION = "fill-1200x630"
@@ -86,7 +90,13 @@ def absolute(request, url: str) -> str:
 def shared_image(request, image, alt: str) -> SharedImage | None:
     if image is None:
         return None
-    rendition = image.get_rendition(SHARE_RENDITION)
+    try:
+        rendition = image.get_rendition(SHARE_RENDITION)
+    except (SourceImageIOError, OSError):
+        # The original is missing or its storage unreachable: share the page without a picture
+        # rather than fail it.
+        logger.warning("No sharing image for image %s: its file cannot be read", image.pk)
+        return None
     return SharedImage(absolute(request, rendition.url), rendition.width, rendition.height, alt)
 
 

@@ -5,7 +5,9 @@ and each integration (PostgreSQL, Redis, Elasticsearch) turns on when its variab
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
+    # Content-Security-Policy on every response, static files included (portal/csp.py).
+    "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +91,45 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp; portal/csp.py adds to it at start-up) ---------------
+# Public pages run only the site's own script files: no inline script, event handler or style
+# attribute, no eval (JSON-LD blocks are data, never run, and need nothing). At start-up the
+# middleware adds the map tile hosts (MAP_TILES) and, when MEDIA_URL is absolute, the media host;
+# the Wagtail admin gets its looser policy from portal.csp.ADMIN_REPLACE. Enforced in every
+# settings module; CSP_REPORT_ONLY=true only reports, and CSP_REPORT_URI (an https:// URL or a
+# path) is where browsers send the reports. (Django settings named CSP_* are django-csp 3's, which
+# version 4 refuses, so those two names stay environment variables.)
+_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+from portal.csp import report_uri_directive  # noqa: E402 (kept inside this block)
+
+_CONTENT_SECURITY_POLICY["DIRECTIVES"].update(
+    report_uri_directive(os.environ.get("CSP_REPORT_URI", ""))
+)
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CONTENT_SECURITY_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# The admin loads nothing from other hosts either: no Gravatar avatars (blocked in mainland China,
+# and they send a hash of each editor's e-mail), no browser-side check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -156,6 +199,8 @@ def redis_cache(url: str) -> dict:
 
 
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Where LOGGING's once-per-30-seconds filter sits (django-redis would log on django_redis.cache).
+DJANGO_REDIS_LOGGER = "django_redis"
 
 # Cache: Redis when REDIS_URL is set (shared by every app process), else per-process memory.
 if os.environ.get("REDIS_URL"):
@@ -205,10 +250,135 @@ LOCALE_PATHS = [PORTAL_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATICFILES_DIRS = [PORTAL_DIR / "static"]
-MEDIA_URL = "/media/"
+# --- Uploads (images and documents) -----------------------------------------------------------
+# Only renditions are public: MEDIA_URL + "images/…", named after their original and filter; no
+# upload overwrites a name in use, so caches may keep them a year (MEDIA_CACHE_CONTROL).
+# Originals (original_images/) are never linked; documents are served only by Wagtail's view
+# (/documents/<id>/<name>), which checks their privacy, whatever the storage (serve_view below).
+# Two storages, chosen by the environment (README "Uploads"):
+# - the file system under MEDIA_ROOT (default, one machine): nginx serves the renditions itself
+#   (portal/deploy/nginx.conf) and the app serves them too, as a fallback (portal/media.py);
+# - S3-compatible object storage (阿里云 OSS, 腾讯云 COS, MinIO, AWS S3) through django-storages
+#   when MEDIA_S3_BUCKET is set, for several app machines; MEDIA_URL is then the bucket's (or its
+#   CDN's) address, and the bucket grants public read on images/ only.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+MEDIA_S3_REQUIRED = (
+    "MEDIA_S3_BUCKET",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_REGION",
+    "MEDIA_S3_ACCESS_KEY_ID",
+    "MEDIA_S3_SECRET_ACCESS_KEY",
+    "MEDIA_S3_ADDRESSING_STYLE",
+)
+MEDIA_S3_OPTIONAL = ("MEDIA_S3_CUSTOM_DOMAIN", "MEDIA_S3_LOCATION")
+_S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_URL_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
+def media_storage(environ) -> tuple[dict, str]:
+    """The default storage and MEDIA_URL for these environment variables.
+
+    The file system unless MEDIA_S3_BUCKET is set; then every MEDIA_S3_* variable in
+    MEDIA_S3_REQUIRED must be set and valid, else ImproperlyConfigured now, at start-up, rather
+    than a failed upload later. Any MEDIA_S3_* without the bucket is refused the same way.
+    """
+    values = {name: environ.get(name, "").strip() for name in MEDIA_S3_REQUIRED + MEDIA_S3_OPTIONAL}
+    if not values["MEDIA_S3_BUCKET"]:
+        stray = [name for name, value in values.items() if value]
+        if stray:
+            raise ImproperlyConfigured(
+                f"{', '.join(stray)} set without MEDIA_S3_BUCKET: set the bucket to store uploads "
+                "in object storage, or unset them to keep uploads in MEDIA_ROOT."
+            )
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "/media/"
+    missing = [name for name in MEDIA_S3_REQUIRED if not values[name]]
+    if missing:
+        raise ImproperlyConfigured(
+            f"MEDIA_S3_BUCKET is set, so {', '.join(missing)} must be set too (README, Uploads)."
+        )
+    bucket, style = values["MEDIA_S3_BUCKET"], values["MEDIA_S3_ADDRESSING_STYLE"]
+    if not _S3_BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET must be a bucket name: 3-63 lowercase letters, digits, dots, hyphens."
+        )
+    if style not in ("virtual", "path"):
+        raise ImproperlyConfigured(
+            "MEDIA_S3_ADDRESSING_STYLE must be virtual (阿里云 OSS, 腾讯云 COS, AWS S3) "
+            "or path (MinIO)."
+        )
+    endpoint = urlsplit(values["MEDIA_S3_ENDPOINT_URL"])
+    if (
+        endpoint.scheme not in ("http", "https")
+        or not endpoint.hostname
+        or endpoint.path not in ("", "/")
+        or endpoint.query
+        or endpoint.fragment
+        or endpoint.username
+    ):
+        raise ImproperlyConfigured(
+            "MEDIA_S3_ENDPOINT_URL must be the service's address and nothing else, "
+            "e.g. https://s3.oss-cn-guangzhou.aliyuncs.com or http://127.0.0.1:9000."
+        )
+    location = values["MEDIA_S3_LOCATION"].strip("/")
+    if not _URL_PATH.fullmatch(location) or ".." in location.split("/") or "//" in location:
+        raise ImproperlyConfigured("MEDIA_S3_LOCATION must be a folder path such as portal/media.")
+    prefix = f"{location}/" if location else ""
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": f"{endpoint.scheme}://{endpoint.netloc}",
+        "region_name": values["MEDIA_S3_REGION"],
+        "access_key": values["MEDIA_S3_ACCESS_KEY_ID"],
+        "secret_key": values["MEDIA_S3_SECRET_ACCESS_KEY"],
+        "location": location,
+        # Never replace an object: a reused name would be served from caches with old content.
+        "file_overwrite": False,
+        # Objects take the bucket's policy (public read on images/ only), never an ACL of their own.
+        "default_acl": None,
+        # Plain, stable URLs: signed ones expire while pages that show them are still cached.
+        "querystring_auth": False,
+        "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+    }
+    domain = values["MEDIA_S3_CUSTOM_DOMAIN"]
+    if domain:
+        # A CDN or bucket domain in front of the bucket: "media.example.cn", or with its scheme.
+        scheme, _, rest = domain.rpartition("://")
+        domain = rest.strip("/")
+        host = domain.split("/", 1)[0]
+        if scheme not in ("", "http", "https") or not host or not _URL_PATH.fullmatch(domain):
+            raise ImproperlyConfigured(
+                "MEDIA_S3_CUSTOM_DOMAIN must be a host name with an optional path, "
+                "e.g. media.example.cn or https://cdn.example.cn/portal."
+            )
+        options |= {"custom_domain": domain, "url_protocol": f"{scheme or 'https'}:"}
+        media_url = f"{scheme or 'https'}://{domain}/{prefix}"
+    elif style == "path":
+        media_url = f"{endpoint.scheme}://{endpoint.netloc}/{bucket}/{prefix}"
+    else:
+        media_url = f"{endpoint.scheme}://{bucket}.{endpoint.netloc}/{prefix}"
+
+    from botocore.config import Config
+
+    options["client_config"] = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": style},
+        # boto3 ≥ 1.36 adds CRC checksums to every upload by default, which OSS, COS and older
+        # MinIO reject; send them only where the API requires them.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        # A slow or unreachable store fails one upload or rendition in seconds, not a worker.
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
+    # django-storages' S3Storage, with its read errors made ones Wagtail degrades a page for.
+    return {"BACKEND": "portal.media_storage.ObjectStorage", "OPTIONS": options}, media_url
+
+
+_media_storage, MEDIA_URL = media_storage(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -287,7 +457,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Secret links (a sign-up's token) are redacted on every handler (portal/log_redaction.py);
     # gunicorn's own logs get the same filter from portal/gunicorn.conf.py.
-    "filters": {"redact_secrets": {"()": "portal.log_redaction.RedactSecrets"}},
+    "filters": {
+        "redact_secrets": {"()": "portal.log_redaction.RedactSecrets"},
+        "brief_refusals": {"()": "portal.log_filters.BriefRefusals"},
+        "once_per_30_seconds": {"()": "portal.log_filters.OncePerInterval", "seconds": 30},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -296,7 +470,10 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_secrets", "brief_refusals"],
+        },
         # runserver's request lines, as Django logs them by default, redacted.
         "django.server": {
             "class": "logging.StreamHandler",
@@ -310,6 +487,11 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Background-task bookkeeping (one line per search-index update) is noise at INFO.
         "django_tasks": {"level": "WARNING"},
+        # Each cache call skipped while Redis is away: one line per 30 s is enough to know.
+        "django_redis": {"filters": ["once_per_30_seconds"]},
+        # The Elasticsearch client logs each retry and failed node with a traceback; the search
+        # backend's own warning (one per fallback to the database) says what matters.
+        "elastic_transport": {"level": "ERROR"},
     },
 }
 

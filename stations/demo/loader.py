@@ -2,8 +2,9 @@
 activities.
 
 Called from `manage.py load_demo`. Everything created here is marked as demo content (`is_demo`,
-a 演示 collection, titles saying 演示); every step looks for what it would create first, so a
-second run creates nothing new.
+titles saying 演示); each station's evidence files go into that station's own collection, as a
+manager's uploads would. Every step looks for what it would create first, so a second run creates
+nothing new.
 """
 
 import datetime
@@ -24,7 +25,7 @@ from stations.demo.content import (
     TYPE_PROFILES,
     Compliance,
 )
-from stations.demo.files import ensure_evidence
+from stations.demo.files import ensure_station_evidence
 from stations.demo.places import ensure_areas, plan_stations
 from stations.models import (
     RegistrationFormPage,
@@ -40,7 +41,7 @@ from stations.models import (
 # --- stations ---------------------------------------------------------------------------------
 
 
-def _checks(compliance: Compliance, *, order: int, files: dict, today: datetime.date):
+def _checks(compliance: Compliance, *, order: int, today: datetime.date):
     checks = []
     for item in standard.ITEMS:
         if item.value in compliance.missing:
@@ -54,12 +55,18 @@ def _checks(compliance: Compliance, *, order: int, files: dict, today: datetime.
                 holds=True,
                 checked_on=standard.months_after(today, -months),
                 evidence_note=EVIDENCE_NOTES[item.value],
-                evidence_image=files["plaque"] if item.value == "sign" else None,
-                evidence_document=files["rules"] if item.value == "rules" else None,
                 sort_order=len(checks),
             )
         )
     return checks
+
+
+def _attach_evidence(checks, files: dict):
+    for check in checks:
+        if check.holds and check.item == "sign":
+            check.evidence_image = files["plaque"]
+        if check.holds and check.item == "rules":
+            check.evidence_document = files["rules"]
 
 
 def _service_html(services: list[str]) -> str:
@@ -87,7 +94,7 @@ def ensure_station_index(home, report) -> StationIndexPage:
     )
 
 
-def ensure_stations(index: StationIndexPage, areas: dict, files: dict, report) -> list:
+def ensure_stations(index: StationIndexPage, areas: dict, report) -> list:
     today = timezone.localdate()
     types = {t.name: t for t in StationType.objects.all()}
     corps_by_district: dict[str, VolunteerTeam] = {}
@@ -103,9 +110,9 @@ def ensure_stations(index: StationIndexPage, areas: dict, files: dict, report) -
                 order=order,
                 corps=corps_by_district.get(plan.district),
                 areas=areas,
-                files=files,
                 types=types,
                 today=today,
+                report=report,
             )
             report.record(True, plan.title)
         corps = station.teams.filter(level=TeamLevel.CORPS).first()
@@ -115,8 +122,11 @@ def ensure_stations(index: StationIndexPage, areas: dict, files: dict, report) -
     return stations
 
 
-def _create_station(index, plan, *, order, corps, areas, files, types, today) -> StationPage:
-    """Create and publish one station; the first in a district also holds the district's 总队."""
+def _create_station(index, plan, *, order, corps, areas, types, today, report) -> StationPage:
+    """Create and publish one station; the first in a district also holds the district's 总队.
+
+    The station's collection is named after its id, so the page is saved first, then its files
+    are made in that collection and attached, then it is published."""
     profile = TYPE_PROFILES[plan.type_name]
     compliance = COMPLIANCE_MIX[order % len(COMPLIANCE_MIX)]
     team_name = profile["team"].format(street=plan.street, district=plan.district)
@@ -127,6 +137,7 @@ def _create_station(index, plan, *, order, corps, areas, files, types, today) ->
         ]
     else:
         teams = [VolunteerTeam(name=team_name, level=TeamLevel.SQUAD, parent=corps)]
+    checks = _checks(compliance, order=order, today=today)
     station = StationPage(
         title=plan.title,
         slug=plan.slug,
@@ -142,29 +153,38 @@ def _create_station(index, plan, *, order, corps, areas, files, types, today) ->
         service_content=_service_html(profile["services"]),
         is_demo=True,
         search_description=profile["summary"],
-        standard_checks=_checks(compliance, order=order, files=files, today=today),
+        standard_checks=checks,
         teams=teams,
-        photos=[
+    )
+    with transaction.atomic():
+        # Indexing references once per station (in _publish), not once per child row saved,
+        # halves the load time. The files are indexed as they are saved, as uploads are.
+        with disable_reference_index_auto_update():
+            index.add_child(instance=station)
+        files = ensure_station_evidence(station, report)
+        _attach_evidence(checks, files)
+        station.standard_checks = checks
+        station.photos = [
             StationPhoto(
                 image=files["front"],
                 alt_text=f"{plan.title}门前（演示图片）",
                 caption="站点门前（演示图片）",
             )
-        ],
-    )
-    # Indexing references once per station, not once per child row saved, halves the load time.
-    with transaction.atomic(), disable_reference_index_auto_update():
-        index.add_child(instance=station)
-        station.save_revision().publish()
-        if corps is None:
-            # The division can only point at the 总队 once both have ids: a second revision.
-            draft = station.get_latest_revision_as_object()
-            corps_team, division = sorted(draft.teams.all(), key=lambda team: team.level)
-            division.parent = corps_team
-            draft.save_revision().publish()
-        station = StationPage.objects.get(pk=station.pk)
-        ReferenceIndex.create_or_update_for_object(station)
-    return station
+        ]
+        with disable_reference_index_auto_update():
+            _publish(station, first_in_district=corps is None)
+    return StationPage.objects.get(pk=station.pk)
+
+
+def _publish(station: StationPage, *, first_in_district: bool):
+    station.save_revision().publish()
+    if first_in_district:
+        # The division can only point at the 总队 once both have ids: a second revision.
+        draft = station.get_latest_revision_as_object()
+        corps_team, division = sorted(draft.teams.all(), key=lambda team: team.level)
+        division.parent = corps_team
+        draft.save_revision().publish()
+    ReferenceIndex.create_or_update_for_object(StationPage.objects.get(pk=station.pk))
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -212,9 +232,8 @@ def load_stations(home, report, *, manager_password: str = "") -> list[str]:
     Returns the usernames of the manager accounts (empty unless a password was given).
     """
     areas = ensure_areas(report)
-    files = ensure_evidence(report)
     index = ensure_station_index(home, report)
-    stations = ensure_stations(index, areas, files, report)
+    stations = ensure_stations(index, areas, report)
     ensure_registration_form(home, index, report)
     load_activities(home, stations, report)
     if manager_password:

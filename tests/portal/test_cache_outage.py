@@ -142,8 +142,8 @@ def test_pages_and_forms_keep_working_when_redis_stops(client, own_redis, site, 
         assert registered.status_code == 200
         assert "报名已提交" in registered.content.decode()
         assert VolunteerRegistration.objects.count() == 1
-    # Every skipped read and write was logged, not raised.
-    assert any(record.message == "Exception ignored" for record in caplog.records)
+    # Skipped reads and writes were logged (once per 30 s: portal/log_filters.py), not raised.
+    assert any(record.message.startswith("Exception ignored") for record in caplog.records)
 
 
 def test_the_rate_limit_counts_per_process_while_redis_is_down(client, own_redis, site, settings):

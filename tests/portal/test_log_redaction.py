@@ -131,3 +131,19 @@ def test_runserver_request_lines_are_logged_without_the_token():
         )
     assert f'"GET {REDACTED_PATH} HTTP/1.1" 200 2048' in stream.getvalue()
     assert TOKEN not in stream.getvalue()
+
+
+@pytest.mark.django_db
+def test_refused_requests_are_logged_briefly_without_a_traceback(client):
+    """An oversized body is a 400 and one line in the log, not a traceback per hostile request."""
+    # The record propagates to the root logger's handler.
+    with captured("") as stream:
+        response = client.post(
+            "/admin/login/",
+            "x=" + "y" * 3_000_000,
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 400
+    logged = stream.getvalue()
+    assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in logged
+    assert "Traceback" not in logged

@@ -175,8 +175,9 @@ def test_the_manager_group_is_idempotent_and_follows_renames(world):
         group.page_permissions.count(),
         group.collection_permissions.count(),
     )
-    # Admin access, view registrations, view and change (attendance) activity sign-ups.
-    assert counts == (len(MODEL_PERMISSIONS), 2, 4) == (4, 2, 4)
+    # Admin access, view registrations, view and change (attendance) activity sign-ups; add,
+    # change and choose images and documents in the station's collection.
+    assert counts == (len(MODEL_PERMISSIONS), 2, 6) == (4, 2, 6)
     assert {p.permission.codename for p in group.page_permissions.all()} == {
         "change_page",
         "publish_page",

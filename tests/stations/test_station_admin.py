@@ -220,3 +220,55 @@ def test_editing_a_station_keeps_its_checks(editor_client, station_index, areas)
     response = editor_client.get(reverse("wagtailadmin_pages:edit", args=(station.pk,)))
     assert response.status_code == 200
     assert 'name="standard_checks-TOTAL_FORMS" value="7"' in response.content.decode()
+
+
+def test_a_manager_cannot_attach_another_stations_file_by_its_id(
+    client, editor_client, station_index, areas
+):
+    """A forged id in the evidence field would publish another station's private document."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.test.utils.form_data import nested_form_data
+
+    from stations.access import ensure_manager_user, ensure_station_collection
+    from tests.admin_forms import edit_url
+
+    assert publish_station(editor_client, station_index, areas).status_code == 302
+    mine = StationPage.objects.get(slug="shipai")
+    theirs = StationPageFactory(parent=station_index, title="猎德街社工站", slug="liede")
+    Document = get_document_model()
+    private = Document.objects.create(
+        title="猎德站工作台账",
+        file=ContentFile(b"ledger", name="liede-ledger.txt"),
+        collection=ensure_station_collection(theirs),
+    )
+    own = Document.objects.create(
+        title="石牌站管理制度",
+        file=ContentFile(b"rules", name="shipai-rules.txt"),
+        collection=ensure_station_collection(mine),
+    )
+    from django.contrib.auth import get_user_model
+
+    ensure_manager_user(station=mine, username="shipai-manager")
+    client.force_login(get_user_model().objects.get(username="shipai-manager"))
+
+    def edit_with(document):
+        ids = dict(mine.standard_checks.values_list("item", "pk"))
+        checks = [
+            {**row, "id": ids[row["item"]]}
+            for row in seven_checks(rules={"evidence_document": document.pk})
+        ]
+        data = {"action-publish": "action-publish", **station_fields(areas)}
+        data["standard_checks"] = inline_formset(checks, initial=len(checks))
+        return client.post(edit_url(mine), nested_form_data(data))
+
+    refused = edit_with(private)
+    assert refused.status_code == 200
+    assert "只能选择本站点资料中的文件" in refused.content.decode()
+    mine.refresh_from_db()
+    assert not mine.standard_checks.filter(evidence_document=private).exists()
+
+    assert edit_with(own).status_code == 302
+    assert (
+        StationPage.objects.get(pk=mine.pk).standard_checks.filter(evidence_document=own).exists()
+    )

@@ -254,3 +254,14 @@ def test_home_shows_the_editors_choice_while_it_is_live(client, story_site, stor
 def test_home_without_stories_has_no_story_section(client, story_site):
     home, _index = story_site
     assert "嘉许故事</h2>" not in client.get(home.url).content.decode()
+
+
+def test_a_story_whose_cover_file_is_lost_still_opens(client, story_index, caplog):
+    """A missing original (a restored database without its media, an unreachable store) costs
+    the page its pictures, not the page."""
+    image = ImageFactory()
+    story = StoryPageFactory(parent=story_index, cover_image=image, cover_alt="封面")
+    image.file.storage.delete(image.file.name)
+    response = client.get(story.url)
+    assert response.status_code == 200
+    assert "og:image" not in response.content.decode()
