@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    # Volunteers' sign-in by code and 我的志愿服务 (stations/volunteers/urls.py).
+    path("volunteer/", include("stations.volunteers.urls")),
     # An index of sitemap pages of at most 50,000 URLs each: the directory alone may pass that.
     path(
         "sitemap.xml",

@@ -16,6 +16,7 @@ ROBOTS_RULES = [
     "Disallow: /django-admin/",
     "Disallow: /search/",
     "Disallow: /activities/signups/",
+    "Disallow: /volunteer/",
 ]
 
 

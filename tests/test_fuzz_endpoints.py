@@ -247,6 +247,8 @@ def crawl(client: Client, recorder: ReadRecorder, start: list[str], endpoints=No
             endpoint.params.setdefault(name, []).extend(values)
         for key in recorder.keys:
             endpoint.params.setdefault(key, [])
+        if response.has_header("Location") and _local(response["Location"]):
+            queue.append(urljoin(url, response["Location"]))  # /volunteer/ → its log-in
         if "html" not in response.get("Content-Type", ""):
             continue
         parser = PageParser(url)

@@ -350,6 +350,15 @@ class ActivitySignup(models.Model):
     attended = models.BooleanField(_("出席"), null=True, blank=True)
     # The SHA-256 of the secret in the resident's link: the link itself is never stored.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The volunteer who verified this mobile number (stations/volunteers/accounts.py).
+    volunteer = models.ForeignKey(
+        "stations.Volunteer",
+        verbose_name=_("志愿者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signups",
+    )
 
     class Meta:
         verbose_name = _("活动报名")

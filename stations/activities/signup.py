@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from home.base.inputs import text_problem
 from home.base.restrictions import is_public
-from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus
+from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus, Volunteer
 from stations.validators import normalise_mobile, validate_mainland_mobile
 
 NAME_MAX_LENGTH = 40
@@ -194,6 +194,8 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
     mobile = clean_mobile(mobile)
     given_now, now = now, now or timezone.now()
     token = new_token()
+    # A number a volunteer has verified makes the sign-up theirs (stations/volunteers/accounts.py).
+    volunteer_id = Volunteer.objects.filter(mobile=mobile).values_list("pk", flat=True).first()
     try:
         with transaction.atomic():
             tally = _locked_tally(activity.pk)
@@ -222,6 +224,7 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
                 # Stamped inside the lock, so times follow the order places were given in.
                 created_at=given_now or timezone.now(),
                 token_hash=token_hash(token),
+                volunteer_id=volunteer_id,
             )
             tally.save(update_fields=["confirmed", "waitlisted"])
     except IntegrityError:

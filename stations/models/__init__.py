@@ -23,9 +23,12 @@ from stations.models.stations import (
     VolunteerTeam,
 )
 from stations.volunteers.models import (
+    LoginCode,
     RegistrationFormField,
     RegistrationFormPage,
+    Volunteer,
     VolunteerRegistration,
+    VolunteerSession,
 )
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "SignupStatus",
     "Area",
     "AreaLevel",
+    "LoginCode",
     "RegistrationFormField",
     "RegistrationFormPage",
     "StandardCheck",
@@ -46,6 +50,8 @@ __all__ = [
     "StationPhoto",
     "StationType",
     "TeamLevel",
+    "Volunteer",
     "VolunteerRegistration",
+    "VolunteerSession",
     "VolunteerTeam",
 ]

@@ -17,6 +17,7 @@ from stations.models import (
     RegistrationFormPage,
     StationIndexPage,
     StationPage,
+    Volunteer,
     VolunteerRegistration,
 )
 from stations.validators import tel_uri
@@ -84,6 +85,8 @@ def registration_create(*, page: RegistrationFormPage, form: RegistrationForm):
     station = form.station
     mobile = form.typed_value(MOBILE) or ""
     team = form.typed_value(TEAM)
+    # A number a volunteer has verified makes the registration theirs (accounts.py).
+    volunteer = Volunteer.objects.filter(mobile=mobile).first() if mobile else None
     try:
         with transaction.atomic():
             return VolunteerRegistration.objects.create(
@@ -94,6 +97,7 @@ def registration_create(*, page: RegistrationFormPage, form: RegistrationForm):
                 mobile=mobile,
                 sensitive_consent=bool(form.cleaned_data.get(SENSITIVE_CONSENT)),
                 form_data=form.answers(),
+                volunteer=volunteer,
             )
     except IntegrityError as error:
         if mobile and VolunteerRegistration.objects.filter(station=station, mobile=mobile).exists():
