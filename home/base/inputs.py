@@ -137,3 +137,19 @@ def ascii_number(raw) -> str | None:
 def parse_id(raw) -> int | None:
     """A primary key from a URL parameter: a positive integer in ASCII digits, or None."""
     return parse_int(raw, low=1)
+
+
+def service_address(url: str):
+    """`url` split, if it is a service's address and nothing else (http or https, a host, an
+    optional port; no path, query, fragment or credentials), else None. For endpoints read from
+    the environment (object storage, the SMS provider)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    bare = (
+        parts.scheme in ("http", "https")
+        and parts.hostname
+        and parts.path in ("", "/")
+        and not (parts.query or parts.fragment or parts.username)
+    )
+    return parts if bare else None

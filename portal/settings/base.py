@@ -7,7 +7,6 @@ and each integration (PostgreSQL, Redis, Elasticsearch) turns on when its variab
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -310,15 +309,10 @@ def media_storage(environ) -> tuple[dict, str]:
             "MEDIA_S3_ADDRESSING_STYLE must be virtual (阿里云 OSS, 腾讯云 COS, AWS S3) "
             "or path (MinIO)."
         )
-    endpoint = urlsplit(values["MEDIA_S3_ENDPOINT_URL"])
-    if (
-        endpoint.scheme not in ("http", "https")
-        or not endpoint.hostname
-        or endpoint.path not in ("", "/")
-        or endpoint.query
-        or endpoint.fragment
-        or endpoint.username
-    ):
+    from home.base.inputs import service_address
+
+    endpoint = service_address(values["MEDIA_S3_ENDPOINT_URL"])
+    if endpoint is None:
         raise ImproperlyConfigured(
             "MEDIA_S3_ENDPOINT_URL must be the service's address and nothing else, "
             "e.g. https://s3.oss-cn-guangzhou.aliyuncs.com or http://127.0.0.1:9000."

@@ -21,11 +21,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 
-from home.base.inputs import text_problem
+from home.base.inputs import service_address, text_problem
 
 from .base import (
     MESSAGE_INVALID,
@@ -105,18 +105,8 @@ def parse_timeout(raw) -> float:
 
 
 def check_endpoint(endpoint: str) -> str:
-    parts = urlsplit(endpoint)
-    secure = parts.scheme == "https" or (
-        parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
-    )
-    if (
-        not secure
-        or not parts.hostname
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-        or parts.username
-    ):
+    parts = service_address(endpoint)
+    if parts is None or not (parts.scheme == "https" or parts.hostname in LOOPBACK_HOSTS):
         raise ImproperlyConfigured(
             "SMS_ALIYUN_ENDPOINT must be the service's https:// address and nothing else, "
             f"e.g. {DEFAULT_ENDPOINT} (plain http only to 127.0.0.1)."
