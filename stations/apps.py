@@ -15,9 +15,9 @@ class StationsConfig(AppConfig):
         # Places an editor adds to a full activity go to its waitlist at once.
         from wagtail.signals import page_published
 
-        from stations.activities.signup import places_added
+        from stations.signup import places_added
 
-        page_published.connect(places_added, dispatch_uid="stations.activities.signup.places_added")
+        page_published.connect(places_added, dispatch_uid="stations.signup.places_added")
 
         register_search_types()
 

@@ -17,3 +17,22 @@ def publish(client, model, parent, **fields):
 
 def edit_url(page):
     return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def login(client, users, who):
+    """The test client signed in as one of the `users` fixture's users."""
+    client.force_login(users[who])
+    return client
+
+
+def table_of(response) -> str:
+    """The HTML of a modeladmin index view's listing table ("" when the list is empty)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.find('<table class="listing')
+    return html[start : html.find("</table>", start)] if start != -1 else ""
+
+
+def denied(response):
+    # Wagtail's admin turns PermissionDenied into a redirect to the dashboard with a message.
+    return response.status_code == 302 and response["Location"] == "/admin/"

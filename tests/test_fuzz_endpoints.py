@@ -353,8 +353,8 @@ def fuzz_site():
     from wagtail.documents import get_document_model
 
     from home.models import PolicyAttachment, PolicyIndexPage
-    from stations.activities.signup import sign_up
     from stations.activities.views import signup_url
+    from stations.signup import sign_up
 
     activities, station, areas = make_activity_site()
     home = activities.get_parent()

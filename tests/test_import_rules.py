@@ -65,7 +65,7 @@ def imports_of(path: Path) -> list[Edge]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
-            # `from stations.activities import signup` imports the module signup.
+            # `from stations import signup` imports the module signup.
             targets = [f"{module}.{alias.name}" for alias in node.names] if module else []
             targets = targets or [module]
         else:

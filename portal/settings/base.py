@@ -448,16 +448,16 @@ ACTIVITY_SIGNUP_RATE_LIMIT = os.environ.get("ACTIVITY_SIGNUP_RATE_LIMIT", "30/h"
 if os.environ.get("CLIENT_IP_HEADER"):
     RATELIMIT_IP_META_KEY = os.environ["CLIENT_IP_HEADER"]
 
-# --- SMS (stations/volunteers/sms/, README "SMS") ----------------------------------------------
+# --- SMS (stations/sms/, README "SMS") ----------------------------------------------
 # The sender class, like EMAIL_BACKEND. ConsoleSender (the default, for development) only writes
 # each message, sign-in codes included, to the console, and with DEBUG off logs a warning each
-# time: production must set SMS_SENDER=stations.volunteers.sms.AliyunSender (阿里云短信服务) and
+# time: production must set SMS_SENDER=stations.sms.AliyunSender (阿里云短信服务) and
 # its SMS_ALIYUN_* variables, which are checked here, at start-up (ImproperlyConfigured names
 # what is missing). The test settings use MemorySender.
-SMS_SENDER = os.environ.get("SMS_SENDER", "").strip() or "stations.volunteers.sms.ConsoleSender"
+SMS_SENDER = os.environ.get("SMS_SENDER", "").strip() or "stations.sms.ConsoleSender"
 # Whether sign-up and registration confirmations go by SMS too; the sign-in code always does.
 SMS_NOTIFICATIONS = env_bool("SMS_NOTIFICATIONS")
-from stations.volunteers.sms import sender_options  # noqa: E402 (kept inside this block)
+from stations.sms import sender_options  # noqa: E402 (kept inside this block)
 
 # The sender's own settings (keys, sign name, template codes, SMS_TIMEOUT), from the environment.
 SMS_SENDER_OPTIONS = sender_options(SMS_SENDER, os.environ, notifications=SMS_NOTIFICATIONS)

@@ -19,8 +19,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# SMS go to stations.volunteers.sms.outbox (tests read and clear it), never to a provider.
-SMS_SENDER = "stations.volunteers.sms.MemorySender"
+# SMS go to stations.sms.outbox (tests read and clear it), never to a provider.
+SMS_SENDER = "stations.sms.MemorySender"
 SMS_SENDER_OPTIONS = {}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders; no collectstatic needed here.

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.admin import SimpleListFilter, display
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, When
+from django.db.models import F
 from django.http import HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -31,15 +31,25 @@ from stations.access import (
     sees_all_registrations,
     station_rows_visible_to,
 )
-from stations.activities.signup import SignupRefused, mark_attendance, waitlist_position
 from stations.admin_base import (
     MAX_FILTER_CHOICES,
+    NUMBER,
     DeclaredFiltersOnlyMixin,
     IdListFilter,
-    RegistrationSearchHandler,
+    ListOnlyPermissionMixin,
+    NumberSearchHandler,
+    VerifiedFilter,
     VisibleObjectsOnlyMixin,
+    number_label,
+    number_of,
 )
 from stations.models import ActivityPage, ActivitySignup, SignupStatus
+from stations.signup import (
+    SignupRefused,
+    mark_attendance,
+    waitlist_position,
+    with_waitlist_position,
+)
 from stations.spreadsheets import ExcelCsvMixin, defuse
 
 
@@ -152,19 +162,10 @@ class ActivityDateFilter(SimpleListFilter):
 # --- permissions --------------------------------------------------------------------------------
 
 
-class SignupPermissionHelper(PermissionHelper):
+class SignupPermissionHelper(ListOnlyPermissionMixin, PermissionHelper):
     def user_can_list(self, user):
         # view_all_registrations belongs to the registrations model; it covers sign-ups too.
         return sees_all_registrations(user) or super().user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
     def user_can_inspect_obj(self, user, obj):
         return self.inspect_view_enabled and self.user_can_list(user) and can_see_signup(user, obj)
@@ -186,6 +187,7 @@ EXPORT_COLUMNS = (
     ("queue", gettext_lazy("候补顺序")),
     ("created_at", gettext_lazy("报名时间")),
     ("attended", gettext_lazy("出席")),
+    ("volunteer_number", gettext_lazy("志愿者编号")),
 )
 
 
@@ -203,6 +205,7 @@ class SignupIndexView(DeclaredFiltersOnlyMixin, ExcelCsvMixin, IndexView):
             "queue": str(item.queue_position or ""),
             "created_at": local_time(item.created_at),
             "attended": attendance_label(item),
+            "volunteer_number": number_label(getattr(item, NUMBER)),
         }
         return {key: defuse(value) for key, value in row.items()}
 
@@ -215,6 +218,7 @@ class SignupInspectView(InspectView):
         fields = [
             (_("姓名"), signup.name),
             (_("手机号码"), signup.mobile),
+            (_("志愿者编号"), self.volunteer_number()),
             (_("活动"), activity.title),
             (_("主办站点"), activity.station.title),
             (
@@ -230,6 +234,9 @@ class SignupInspectView(InspectView):
         ]
         empty = self.model_admin.get_empty_value_display()
         return [{"label": label, "value": value or empty} for label, value in fields]
+
+    def volunteer_number(self):
+        return number_of(self.instance)
 
     def attendance_field(self):
         signup = self.instance
@@ -272,6 +279,7 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     menu_order = 261  # right after the registrations (260)
     list_display = (
         "name",
+        "volunteer_number",
         "mobile",
         "activity",
         "activity_starts",
@@ -280,9 +288,9 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
         "created_at",
         "attendance",
     )
-    list_filter = (ActivityFilter, "status", AttendanceFilter, ActivityDateFilter)
-    search_fields = ("name", "mobile", "activity__title")
-    search_handler_class = RegistrationSearchHandler  # finds '138 1234 5678' as 13812345678
+    list_filter = (ActivityFilter, "status", AttendanceFilter, ActivityDateFilter, VerifiedFilter)
+    search_fields = ("name", "mobile", "activity__title", "volunteer__number")
+    search_handler_class = NumberSearchHandler
     ordering = ("-activity__starts_at", "activity_id", "pk")
     list_per_page = 50
     inspect_view_enabled = True
@@ -300,6 +308,10 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     def activity_starts(self, obj):
         return local_time(obj.activity.starts_at)
 
+    @display(description=gettext_lazy("志愿者编号"), ordering="volunteer__number")
+    def volunteer_number(self, obj):
+        return number_label(getattr(obj, NUMBER))
+
     @display(description=gettext_lazy("候补顺序"))
     def queue(self, obj):
         return _("第 %(n)s 位") % {"n": obj.queue_position} if obj.queue_position else ""
@@ -309,27 +321,10 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
         return attendance_label(obj)
 
     def get_queryset(self, request):
-        # The same count as signup.waitlist_position, done in SQL so the list stays one query.
-        ahead = (
-            ActivitySignup.objects.filter(
-                activity_id=OuterRef("activity_id"),
-                status=SignupStatus.WAITLISTED,
-                pk__lte=OuterRef("pk"),
-            )
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        signups = (
+        signups = with_waitlist_position(
             signups_visible_to(request.user)
             .select_related("activity", "activity__station")
-            .annotate(
-                queue_position=Case(
-                    When(status=SignupStatus.WAITLISTED, then=Subquery(ahead)),
-                    output_field=IntegerField(),
-                )
-            )
+            .annotate(**{NUMBER: F("volunteer__number")})
         )
         return signups.order_by(*self.get_ordering(request))
 

@@ -16,7 +16,7 @@ from home.base.filters import (
     pick_one,
 )
 from home.base.restrictions import exclude_private
-from stations.activities import signup
+from stations import signup
 from stations.models import (
     ActivityCategory,
     ActivityIndexPage,

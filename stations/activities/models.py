@@ -285,7 +285,9 @@ class ActivityPage(SiteSearchable, DemoContentMixin, Page):
             from stations.activities.views import serve_signup_post
 
             return serve_signup_post(activity=self, request=request)
-        return super().serve(request, *args, **kwargs)
+        from stations.autofill import keep_private
+
+        return keep_private(request, super().serve(request, *args, **kwargs))
 
 
 class ActivityImage(Orderable):
@@ -367,9 +369,10 @@ class ActivitySignup(models.Model):
         ordering = ["activity", "pk"]
         constraints = [
             # One live sign-up per mobile per activity; after cancelling one may sign up again.
+            # Erased rows (a deleted account's, mobile "") keep their status and never collide.
             models.UniqueConstraint(
                 fields=["activity", "mobile"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & ~Q(mobile=""),
                 name="one_live_signup_per_mobile",
             ),
         ]

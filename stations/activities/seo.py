@@ -1,7 +1,7 @@
 """schema.org data for activities (Event); the shared helpers are in home/base/seo.py."""
 
 from home.base.seo import geo, iso, plain, postal_address, publisher
-from stations.activities.signup import State, availability_of
+from stations.signup import State, availability_of
 
 OFFER_AVAILABILITY = {
     State.NOT_OPEN: "https://schema.org/PreOrder",

@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from stations.activities import signup
+from stations import autofill, signup
 from stations.antispam import (
     HONEYPOT_MESSAGE,
     HONEYPOT_NAME,
@@ -27,6 +27,7 @@ from stations.validators import MobileField, tel_uri
 RATE_LIMIT_GROUP = "activity-signup"
 # Refusals that are about what was typed, shown beside that field.
 FIELD_CODES = {"name", "mobile"}
+CONFIRM_VALUE = "yes"
 
 
 class SignupForm(forms.Form):
@@ -78,8 +79,9 @@ def activity_context(*, activity, request, form=None) -> dict:
 
     return {
         "availability": signup.availability_of(activity),
-        "form": form or SignupForm(),
+        "form": form or SignupForm(initial=autofill.initial_values(request)),
         "calendar_url": calendar_url(activity),
+        **autofill.context(request, anchor="signup"),
         **contact_context(activity),
     }
 
@@ -89,7 +91,7 @@ def serve_signup_post(*, activity, request):
         request, group=RATE_LIMIT_GROUP, rate=settings.ACTIVITY_SIGNUP_RATE_LIMIT
     )
     form = SignupForm(request.POST)
-    status = 400
+    status, duplicate = 400, False
     if limit is not RateLimit.OK:
         form.is_valid()  # show the field messages too, so nothing is a surprise next time
         form.add_error(None, rate_limit_message(limit))
@@ -108,6 +110,7 @@ def serve_signup_post(*, activity, request):
             in_field = refusal.code in FIELD_CODES
             form.add_error(refusal.code if in_field else None, refusal.message)
             status = 400 if in_field else 409
+            duplicate = refusal.code == "duplicate"
         else:
             # Private too: the redirect's Location holds the sign-up's secret link.
             return _private(
@@ -115,6 +118,7 @@ def serve_signup_post(*, activity, request):
             )
     context = activity.get_context(request)
     context.update(activity_context(activity=activity, request=request, form=form))
+    context["duplicate_signup"] = duplicate
     # The form comes back with the name and mobile number the resident typed.
     return _private(
         TemplateResponse(request, activity.get_template(request), context, status=status)
@@ -142,11 +146,17 @@ def serve_signup_status(*, index_page, request, token):
         return _private(TemplateResponse(request, template, context, status=404))
 
     status, message, error = 200, "", ""
+    # Two steps, so a stray tap never loses a place: the page's button asks "are you sure?"
+    # (?cancel=1), and only a POST carrying that answer cancels.
+    confirming = request.GET.get("cancel") == "1"
     if request.method == "POST":
         limit = count_submission(
             request, group=RATE_LIMIT_GROUP, rate=settings.ACTIVITY_SIGNUP_RATE_LIMIT
         )
-        if limit is not RateLimit.OK:
+        if request.POST.get("confirm") != CONFIRM_VALUE:
+            confirming, status = True, 400
+            error = _("请点“确认取消报名”按钮完成取消；不想取消的话，返回即可。")
+        elif limit is not RateLimit.OK:
             error, status = rate_limit_message(limit), 429
         else:
             try:
@@ -168,6 +178,8 @@ def serve_signup_status(*, index_page, request, token):
         position=signup.waitlist_position(found),
         can_cancel=found.status != SignupStatus.CANCELLED
         and signup.window_state(activity) != signup.State.STARTED,
+        confirming=confirming,
+        confirm_value=CONFIRM_VALUE,
         message=message,
         error=error,
         **contact_context(activity),

@@ -1,7 +1,7 @@
 """Demo activities at the demo stations: past and upcoming, some nearly full, some waitlisted.
 
 Dates are set relative to the day `load_demo` first runs; a second run finds each activity by its
-slug and creates nothing new. Sign-ups go through stations.activities.signup (with `now` set to
+slug and creates nothing new. Sign-ups go through stations.signup (with `now` set to
 a day before the activity, for past ones) so the tallies are right. Their names and numbers are
 made up and marked as demo.
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from stations.activities import signup
+from stations import signup
 from stations.models import ActivityCategory, ActivityIndexPage, ActivityPage, TeamLevel
 
 ACTIVITY_INTRO = (

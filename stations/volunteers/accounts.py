@@ -16,13 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home.base.inputs import text_problem
-from stations.models import ActivitySignup, Volunteer, VolunteerRegistration
-from stations.volunteers.numbers import new_number
+from stations.models import (
+    ActivitySignup,
+    RegistrationFormField,
+    SignupStatus,
+    Volunteer,
+    VolunteerRegistration,
+)
+from stations.numbers import new_number
+from stations.signup import with_waitlist_position
+from stations.volunteers.models import MOBILE, NAME, TEAM
 
 logger = logging.getLogger(__name__)
 
 NAME_MAX_LENGTH = 40  # Volunteer.name; a sign-up's name is 40 too, so it can be filled from it
 NUMBER_ATTEMPTS = 20
+FIXED_TYPES = (NAME, MOBILE, TEAM)  # shown from the registration's columns
 
 
 class NameRefused(Exception):
@@ -102,21 +111,80 @@ def set_name_once(*, volunteer: Volunteer, name: str) -> bool:
 
 @dataclass(frozen=True)
 class VolunteerRecords:
-    signups: list[ActivitySignup]
+    upcoming: list[ActivitySignup]  # not cancelled, not over: soonest first
+    history: list[ActivitySignup]  # over or cancelled: latest first
     registrations: list[VolunteerRegistration]
 
+    @property
+    def promoted(self) -> list[ActivitySignup]:
+        """Upcoming places that came off the waitlist: the page says so at the top."""
+        return [s for s in self.upcoming if s.promoted_at and s.status == SignupStatus.CONFIRMED]
 
-def volunteer_records(volunteer: Volunteer) -> VolunteerRecords:
-    """The volunteer's sign-ups (newest activity first) and registrations, in two queries
-    however many there are."""
-    signups = (
+    @property
+    def is_empty(self) -> bool:
+        return not (self.upcoming or self.history or self.registrations)
+
+
+def volunteer_records(volunteer: Volunteer, *, now=None) -> VolunteerRecords:
+    """The volunteer's sign-ups, each waitlisted one with its place in line (`position`), and
+    registrations: two queries however many there are."""
+    now = now or timezone.now()
+    signups = with_waitlist_position(
         ActivitySignup.objects.filter(volunteer=volunteer)
         .select_related("activity", "activity__station")
-        .order_by("-activity__starts_at", "-pk")
+        .order_by("activity__starts_at", "pk")
     )
+    upcoming, history = [], []
+    for signup in signups:
+        signup.position = signup.queue_position
+        signup.can_cancel = (
+            signup.status != SignupStatus.CANCELLED and now < signup.activity.starts_at
+        )
+        if signup.status != SignupStatus.CANCELLED and now < signup.activity.ends_at:
+            upcoming.append(signup)
+        else:
+            history.append(signup)
+    history.reverse()
     registrations = (
         VolunteerRegistration.objects.filter(volunteer=volunteer)
         .select_related("station", "team")
         .order_by("-submit_time", "-pk")
     )
-    return VolunteerRecords(list(signups), list(registrations))
+    return VolunteerRecords(upcoming, history, list(registrations))
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    sensitive: bool = False
+
+
+def registration_answers(registrations) -> dict[int, list[Answer]]:
+    """What the volunteer gave in each registration, by registration id: each answer with its
+    field's label, in form order (one query for all the forms' fields). Name, mobile and team
+    are shown from their columns, not repeated; answers to fields an editor has since removed
+    are listed under their stored key, so nothing stored is hidden from its owner."""
+    from stations.volunteers.admin import display_answer
+
+    registrations = list(registrations)
+    by_page: dict[int, list[RegistrationFormField]] = {}
+    fields = RegistrationFormField.objects.filter(
+        page_id__in={r.page_id for r in registrations}
+    ).order_by("page_id", "sort_order", "pk")
+    for field in fields:
+        by_page.setdefault(field.page_id, []).append(field)
+    result = {}
+    for registration in registrations:
+        stored = dict(registration.form_data or {})
+        answers = []
+        for field in by_page.get(registration.page_id, []):
+            value = stored.pop(field.clean_name, None)
+            if field.field_type in FIXED_TYPES or value in (None, "", []):
+                continue
+            answers.append(Answer(field.label, display_answer(value), field.sensitive))
+        for key, value in stored.items():
+            if value not in (None, "", []):
+                answers.append(Answer(key, display_answer(value)))
+        result[registration.pk] = answers
+    return result

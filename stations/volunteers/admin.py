@@ -8,6 +8,7 @@ create or edit here.
 import datetime
 
 from django.contrib import messages
+from django.contrib.admin import display as admin_display
 from django.contrib.admin.filters import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import transaction
@@ -33,8 +34,13 @@ from stations.admin_base import (
     MAX_FILTER_CHOICES,
     DeclaredFiltersOnlyMixin,
     IdListFilter,
-    RegistrationSearchHandler,
+    NumberSearchHandler,
+    VerifiedFilter,
     VisibleObjectsOnlyMixin,
+    number_label,
+    number_of,
+    volunteer_number,
+    with_volunteer_number,
 )
 from stations.models import (
     RegistrationFormField,
@@ -77,12 +83,28 @@ FIXED_COLUMNS = (
     ("name", gettext_lazy("姓名")),
     ("mobile", gettext_lazy("手机号码")),
     ("sensitive_consent", gettext_lazy("已单独同意处理敏感信息")),
+    ("volunteer_number", gettext_lazy("志愿者编号")),
 )
 
 
 def answer_key(field) -> str:
     # Prefixed so an editor's field labelled "name" cannot overwrite the name column.
     return f"answer__{field.clean_name}"
+
+
+def consent_answer(registration) -> str:
+    """The separate consent to sensitive information as the station reads it: 是, 否, or that
+    the volunteer withdrew it and its answers were deleted (stations/volunteers/rights.py)."""
+    if registration.sensitive_withdrawn_at:
+        when = timezone.localtime(registration.sensitive_withdrawn_at)
+        return _("已撤回（%(date)s）：敏感信息已删除") % {"date": f"{when:%Y-%m-%d}"}
+    return display_answer(registration.sensitive_consent)
+
+
+@admin_display(description=gettext_lazy("已单独同意处理敏感信息"), ordering="sensitive_consent")
+def sensitive_consent(registration):
+    """The list column: a withdrawn consent says so, in words, rather than a bare 否."""
+    return consent_answer(registration)
 
 
 def display_answer(value) -> str:
@@ -183,7 +205,8 @@ class RegistrationIndexView(DeclaredFiltersOnlyMixin, ExcelCsvMixin, IndexView):
             "submit_time": timezone.localtime(item.submit_time).strftime("%Y-%m-%d %H:%M"),
             "name": item.name,
             "mobile": item.mobile,
-            "sensitive_consent": display_answer(item.sensitive_consent),
+            "sensitive_consent": consent_answer(item),
+            "volunteer_number": number_label(item.volunteer_number),
         }
         for field in self.answer_fields:
             value = (item.form_data or {}).get(field.clean_name)
@@ -202,13 +225,16 @@ class RegistrationInspectView(InspectView):
             (_("加入的队伍"), registration.team.name if registration.team_id else ""),
             (_("姓名"), registration.name),
             (_("手机号码"), registration.mobile),
+            (_("志愿者编号"), number_of(registration)),
             (_("提交时间"), submitted.strftime("%Y-%m-%d %H:%M")),
-            (_("已单独同意处理敏感信息"), display_answer(registration.sensitive_consent)),
+            (_("已单独同意处理敏感信息"), consent_answer(registration)),
         ]
         answers = dict(registration.form_data or {})
         for field in answer_fields(page_ids=[registration.page_id]):
             value = answers.pop(field.clean_name, None)
-            if field.sensitive and not registration.sensitive_consent:
+            if field.sensitive and registration.sensitive_withdrawn_at:
+                fields.append((field.label, consent_answer(registration)))
+            elif field.sensitive and not registration.sensitive_consent:
                 fields.append((field.label, _("未单独同意，未收集")))
             else:
                 fields.append((field.label, display_answer(value)))
@@ -244,16 +270,25 @@ class RegistrationAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     menu_label = gettext_lazy("志愿者注册")
     menu_icon = "group"
     menu_order = 260
-    list_display = ("name", "station", "mobile", "team", "submit_time", "sensitive_consent")
+    list_display = (
+        "name",
+        volunteer_number,
+        "station",
+        "mobile",
+        "team",
+        "submit_time",
+        sensitive_consent,
+    )
     list_filter = (
         StationFilter,
         TeamFilter,
         ("submit_time", DateFieldListFilter),
         "sensitive_consent",
+        VerifiedFilter,
     )
     list_select_related = ("station", "team")
-    search_fields = ("name", "mobile", "station__title")
-    search_handler_class = RegistrationSearchHandler
+    search_fields = ("name", "mobile", "station__title", "volunteer__number")
+    search_handler_class = NumberSearchHandler
     ordering = ("-submit_time",)
     list_per_page = 50
     inspect_view_enabled = True
@@ -276,7 +311,8 @@ class RegistrationAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
 
     def get_queryset(self, request):
         registrations = registrations_visible_to(request.user).select_related("station", "team")
-        return registrations.order_by(*self.get_ordering(request))
+        # The volunteer's number alone, never their row (account_admin.py).
+        return with_volunteer_number(registrations).order_by(*self.get_ordering(request))
 
     def visible_to(self, user):
         return registrations_visible_to(user)

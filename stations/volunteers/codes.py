@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from stations.models import LoginCode
+from stations.sms import SmsError, send_message
 from stations.volunteers.limits import Gap, Window, longest_wait
-from stations.volunteers.sms import SmsError, send_message
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def request_code(*, mobile: str, ip: str, now=None) -> LoginCode:
         SEND_GAP.release(mobile)
         SENDS_PER_IP.hit(ip, now=now)  # a failing gateway is no free pass for a flood
         logger.warning("Volunteer sign-in code to %s not sent (%s)", masked(mobile), error.reason)
-        # The gateway's own sentence for the resident (stations/volunteers/sms/base.py).
+        # The gateway's own sentence for the resident (stations/sms/base.py).
         raise CodeRefused(str(error), reason="sms") from error
 
     # Only the latest code counts; the earlier ones say so for the record.

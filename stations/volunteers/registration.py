@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from stations import autofill
 from stations.antispam import RateLimit, count_submission, rate_limit_message
 from stations.models import (
     RegistrationFormPage,
@@ -121,6 +122,18 @@ def registration_create(*, page: RegistrationFormPage, form: RegistrationForm):
 # --- the page ---------------------------------------------------------------------------------
 
 
+def volunteer_initial(page, request) -> dict:
+    """The signed-in volunteer's name and mobile, in every name and mobile field of the form."""
+    values = autofill.initial_values(request)
+    if not values:
+        return {}
+    typed = page.get_form_class().typed_names
+    initial = {name: values["mobile"] for name in typed[MOBILE]}
+    if "name" in values:
+        initial.update({name: values["name"] for name in typed[NAME]})
+    return initial
+
+
 def form_context(*, page, request, form) -> dict:
     context = page.get_context(request)
     context.update(
@@ -128,6 +141,7 @@ def form_context(*, page, request, form) -> dict:
         station=form.station,
         station_error=form.station_error,
         directory_url=directory_url(),
+        **autofill.context(request, anchor="registration-form"),
     )
     return context
 
@@ -135,11 +149,18 @@ def form_context(*, page, request, form) -> dict:
 def serve_registration(*, page: RegistrationFormPage, request):
     """GET shows the form for `?station=<id>`; POST checks everything, then stores or explains."""
     if request.method != "POST":
-        form = page.get_form(
-            page=page, user=request.user, initial={STATION_FIELD: request.GET.get(STATION_FIELD)}
-        )
-        return TemplateResponse(
-            request, page.get_template(request), form_context(page=page, request=request, form=form)
+        initial = {
+            STATION_FIELD: request.GET.get(STATION_FIELD),
+            **volunteer_initial(page, request),
+        }
+        form = page.get_form(page=page, user=request.user, initial=initial)
+        return autofill.keep_private(
+            request,
+            TemplateResponse(
+                request,
+                page.get_template(request),
+                form_context(page=page, request=request, form=form),
+            ),
         )
 
     limit = count_submission(request, group=RATE_LIMIT_GROUP)

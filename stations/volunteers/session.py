@@ -77,6 +77,14 @@ def sign_in(request, volunteer: Volunteer, *, now=None) -> None:
     VolunteerSession.objects.filter(expire_date__lt=now).delete()
 
 
+def refresh_sign_in(request, now=None) -> None:
+    """The signed-in volunteer entered a fresh code (a data right asked for one): the sign-in
+    time is now, under a new session key, as at sign-in."""
+    session = request.volunteer_session
+    session.cycle_key()
+    session[SIGNED_IN_KEY] = (now or timezone.now()).timestamp()
+
+
 def sign_out(request) -> None:
     request.volunteer_session.flush()
     request.volunteer = None

@@ -3,7 +3,7 @@ Wagtail page tree)."""
 
 from django.urls import path
 
-from stations.volunteers import views
+from stations.volunteers import rights_urls, views
 
 app_name = "volunteers"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("signups/<int:pk>/cancel/", views.cancel_signup, name="cancel_signup"),
 ]
+urlpatterns += rights_urls.urlpatterns

@@ -6,15 +6,16 @@ results into pages. Status codes: 303 after a sign-in or a saved name, 400 for i
 own data (at least their masked number): private, never stored by a cache.
 """
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from stations import autofill, signup
 from stations.antispam import client_ip
-from stations.models import ActivityIndexPage
+from stations.models import ActivityIndexPage, ActivitySignup, SignupStatus
 from stations.volunteers import codes, session
 from stations.volunteers.account_forms import (
     CodeForm,
@@ -24,6 +25,7 @@ from stations.volunteers.account_forms import (
     login_token,
 )
 from stations.volunteers.accounts import (
+    registration_answers,
     set_name_once,
     volunteer_for_verified_mobile,
     volunteer_records,
@@ -32,6 +34,9 @@ from stations.volunteers.registration import directory_url
 
 LOGIN_TEMPLATE = "stations/volunteers/login.html"
 HOME_TEMPLATE = "stations/volunteers/home.html"
+CANCEL_TEMPLATE = "stations/volunteers/cancel_signup.html"
+CONFIRM_VALUE = "yes"
+MAX_ID = 2**63 - 1  # a longer number in the path is no row, and would overflow the database
 REFUSAL_STATUS = {"wait": 429, "sms": 503}
 SMS_RETRY_AFTER = 60
 
@@ -167,17 +172,21 @@ def logout(request):
     return _private(HttpResponseRedirect(reverse("volunteers:login") + "?signed_out=1", status=303))
 
 
+def _login_first(request):
+    """To the sign-in page, coming back here afterwards."""
+    return _private(HttpResponseRedirect(autofill.login_url(request)))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def home(request):
-    """我的志愿服务: the volunteer's number and name, their sign-ups and registrations. POST gives
-    the name, asked for once when none is known."""
+    """我的志愿服务: the volunteer's number and name, their sign-ups (upcoming first) and
+    registrations. POST gives the name, asked for once when none is known."""
     volunteer = request.volunteer
     if volunteer is None:
-        login_url = reverse("volunteers:login") + "?next=" + reverse("volunteers:home")
-        return _private(HttpResponseRedirect(login_url))
+        return _login_first(request)
     name_form, status = None, 200
     if request.method == "POST":
-        if volunteer.name:  # known already; correcting it is a later step's
+        if volunteer.name:  # known already: correcting it is a data right (rights_views.py)
             return _private(HttpResponseRedirect(reverse("volunteers:home"), status=303))
         name_form = NameForm(request.POST)
         if name_form.is_valid():
@@ -186,17 +195,76 @@ def home(request):
         status = 400
     elif not volunteer.name:
         name_form = NameForm()
+    records = volunteer_records(volunteer)
+    answers = registration_answers(records.registrations)
+    for registration in records.registrations:
+        registration.answers = answers.get(registration.pk, [])
     context = {
         "volunteer": volunteer,
         "masked_mobile": codes.masked(volunteer.mobile or ""),
         "name_form": name_form,
-        "records": volunteer_records(volunteer),
+        "records": records,
+        "cancelled": _just_cancelled(request, records),
         "activities_url": _activities_url(),
         "directory_url": directory_url(),
     }
     return _private(TemplateResponse(request, HOME_TEMPLATE, context, status=status))
 
 
+def _just_cancelled(request, records):
+    """The sign-up a cancellation just came back from (?cancelled=<id>), if it is this
+    volunteer's and cancelled; anything else in the parameter is ignored."""
+    raw = request.GET.get("cancelled", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        return None
+    return next(
+        (s for s in records.history if s.pk == int(raw) and s.status == SignupStatus.CANCELLED),
+        None,
+    )
+
+
 def _activities_url() -> str | None:
     index = ActivityIndexPage.objects.live().public().order_by("path").first()
     return index.url if index is not None else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_signup(request, pk):
+    """Cancelling one of my sign-ups, in two steps: GET asks "are you sure?" and says what is
+    lost; only a POST carrying that page's confirmation cancels, so a stray tap or a link
+    preview never loses a place."""
+    volunteer = request.volunteer
+    if volunteer is None:
+        return _login_first(request)
+    found = (
+        ActivitySignup.objects.select_related("activity", "activity__station")
+        .filter(pk=pk, volunteer=volunteer)
+        .first()
+        if pk <= MAX_ID
+        else None
+    )
+    if found is None:
+        raise Http404
+    status, error = 200, ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != CONFIRM_VALUE:
+            error, status = _("请点“确认取消报名”按钮完成取消；不想取消的话，返回即可。"), 400
+        else:
+            try:
+                signup.cancel_signup(signup_id=found.pk, volunteer=volunteer)
+            except signup.SignupRefused as refusal:
+                error, status = refusal.message, 409
+                found.refresh_from_db()
+            else:
+                done = reverse("volunteers:home") + f"?cancelled={found.pk}"
+                return _private(HttpResponseRedirect(done, status=303))
+    context = {
+        "signup": found,
+        "activity": found.activity,
+        "position": signup.waitlist_position(found),
+        "can_cancel": found.status != SignupStatus.CANCELLED
+        and signup.window_state(found.activity) != signup.State.STARTED,
+        "confirm_value": CONFIRM_VALUE,
+        "error": error,
+    }
+    return _private(TemplateResponse(request, CANCEL_TEMPLATE, context, status=status))

@@ -1,13 +1,18 @@
-"""Registrations in the admin (the managers' registrations) and on the station page."""
+"""Registrations in the admin (the managers' registrations) and on the station page; the
+volunteers' accounts and sign-in codes in the admin, for superusers."""
 
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
 from stations.models.stations import STATION_PAGE_CONTEXT
+from stations.volunteers.account_admin import LoginCodeAdmin, VolunteerAdmin
 from stations.volunteers.admin import RegistrationAdmin, hide_registration_forms
 from stations.volunteers.registration import registration_url
 
 modeladmin_register(RegistrationAdmin)
+# Superusers only, read-only (account_admin.py), in the settings menu beside the users.
+modeladmin_register(VolunteerAdmin)
+modeladmin_register(LoginCodeAdmin)
 hooks.register("filter_form_submissions_for_user", hide_registration_forms)
 
 

@@ -54,9 +54,11 @@ def test_find_sign_up_and_cancel(live_server, phone, activity):
     link = page.url
     assert "/activities/signups/" in link
 
-    # Opening the link again later (as from a bookmark) shows the sign-up; the button cancels it.
+    # Opening the link again later (as from a bookmark) shows the sign-up; cancelling takes a
+    # second, confirming tap.
     page.goto(link)
-    page.get_by_role("button", name="取消这次报名").click()
+    page.get_by_role("link", name="取消这次报名…").click()
+    page.get_by_role("button", name="确认取消报名").click()
     expect(page.get_by_text("已取消报名")).to_be_visible()
     expect(page.get_by_role("heading", name="报名已取消")).to_be_visible()
     assert ActivitySignup.objects.get().status == SignupStatus.CANCELLED

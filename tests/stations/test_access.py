@@ -25,6 +25,7 @@ from stations.access import (
 )
 from stations.models import StationPage, VolunteerRegistration
 from stations.volunteers.admin import registrations_visible_to
+from tests.admin_forms import denied
 from tests.factories.stations import (
     MANAGER_PASSWORD,
     StationPageFactory,
@@ -108,11 +109,6 @@ def names_in(response):
     html = response.content.decode()
     table = html[html.find("<table") : html.rfind("</table>")] if "<table" in html else ""
     return {name for name in ("李石牌", "张石牌", "王猎德") if name in table}
-
-
-def denied(response):
-    # Wagtail's admin turns PermissionDenied into a redirect to the dashboard with a message.
-    return response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def csv_rows(response):

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from stations import signup
 from stations.access import managed_stations
-from stations.activities import signup
 from stations.coords import distance_m
 from stations.models import (
     ActivityPage,

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from stations.activities import signup as signups
+from stations import signup as signups
 from stations.models import ActivitySignup
 from tests.factories.stations import (
     ActivityPageFactory,

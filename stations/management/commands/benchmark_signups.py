@@ -56,7 +56,7 @@ from portal.benchmarking import (
     database_backend_pids,
     form_token,
 )
-from stations.activities import signup
+from stations import signup
 from stations.models import (
     ActivityCategory,
     ActivityIndexPage,

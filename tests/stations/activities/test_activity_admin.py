@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from stations import signup as signups
 from stations.access import ensure_manager_group
-from stations.activities import signup as signups
 from stations.activities.admin import signups_visible_to
 from stations.models import ActivitySignup, ActivityTally, SignupStatus
+from tests.admin_forms import denied
 from tests.factories.stations import (
     MANAGER_PASSWORD,
     ActivityPageFactory,
@@ -94,11 +95,6 @@ def names_in(response):
     start = html.find('<table class="listing')
     table = html[start : html.find("</table>", start)] if start != -1 else ""
     return {name for name in NAMES if name in table}
-
-
-def denied(response):
-    # Wagtail's admin turns PermissionDenied into a redirect to the dashboard with a message.
-    return response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def to_login(response):
@@ -451,6 +447,7 @@ def test_the_csv_export_columns_and_defused_formulas(client, users, world):
         "候补顺序",
         "报名时间",
         "出席",
+        "志愿者编号",
     ]
     # A resident's text that a spreadsheet would run as a formula is made inert.
     assert f"'{FORMULA}" in rows and FORMULA not in rows

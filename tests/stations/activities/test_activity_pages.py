@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from home.figures import site_figures
-from stations.activities import signup
+from stations import signup
 from stations.models import ActivitySignup, SignupStatus
 from tests.factories.stations import (
     ActivityCategoryFactory,
@@ -279,18 +279,26 @@ def signup_page(activity, token):
     return index.url + index.reverse_subpage("signup", kwargs={"token": token})
 
 
-def test_opening_the_link_does_not_cancel_posting_does(client, activity):
+def test_cancelling_by_the_link_takes_a_confirmation(client, activity):
     first = signup.sign_up(activity=activity, name="张三", mobile="13800000001")
     signup.sign_up(activity=activity, name="李四", mobile="13800000002")
     waiting = signup.sign_up(activity=activity, name="王五", mobile="13800000003")
     url = signup_page(activity, first.token)
-    assert "取消这次报名" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "取消这次报名…" in page and 'name="confirm"' not in page
+    asked = client.get(url + "?cancel=1").content.decode()
+    assert 'name="confirm" value="yes"' in asked and "确认取消报名" in asked
+    assert f'action="{url}"' in asked  # not action="" (an HTML error)
+    # Opening either page, or a POST without the confirmation (a stray tap, a replayed old
+    # form), cancels nothing: the confirmation is asked for again.
+    unconfirmed = client.post(url)
+    assert unconfirmed.status_code == 400 and "确认取消报名" in unconfirmed.content.decode()
     assert ActivitySignup.objects.get(pk=first.signup.pk).status == SignupStatus.CONFIRMED
-    response = client.post(url)
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 200 and "已取消报名" in response.content.decode()
     assert ActivitySignup.objects.get(pk=first.signup.pk).status == SignupStatus.CANCELLED
     assert ActivitySignup.objects.get(pk=waiting.signup.pk).status == SignupStatus.CONFIRMED
-    again = client.post(url)
+    again = client.post(url, {"confirm": "yes"})
     assert again.status_code == 409 and "已经取消过了" in again.content.decode()
 
 

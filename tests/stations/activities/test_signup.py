@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from stations.activities import signup
+from stations import signup
 from stations.models import ActivitySignup, ActivityTally, SignupStatus
 from tests.factories.stations import ActivityPageFactory, make_activity_site
 from tests.shared_data import shared_fixture

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection, connections
 
-from stations.activities.signup import SignupRefused, cancel, sign_up
 from stations.models import ActivitySignup, ActivityTally, SignupStatus
+from stations.signup import SignupRefused, cancel, sign_up
 from tests.factories.home import ensure_wagtail_root
 from tests.factories.stations import ActivityPageFactory, make_activity_site
 

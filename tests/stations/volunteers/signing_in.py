@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from stations.volunteers.sms import outbox
+from stations.sms import outbox
 from tests.factories.stations import (
     ActivityPageFactory,
     make_activity_site,

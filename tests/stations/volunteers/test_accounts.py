@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stations.activities.signup import sign_up
+from stations import numbers
 from stations.models import ActivitySignup, Volunteer, VolunteerRegistration, VolunteerSession
-from stations.volunteers import accounts, numbers, session
+from stations.signup import sign_up
+from stations.sms import outbox
+from stations.volunteers import accounts, session
 from stations.volunteers.models import VolunteerDeletionRefused
-from stations.volunteers.sms import outbox
 from tests.factories.stations import (
     ActivityPageFactory,
     StationPageFactory,
@@ -39,13 +40,6 @@ pytestmark = pytest.mark.django_db
 @shared_fixture
 def place():
     return build_site()
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    outbox.clear()
-    yield
-    outbox.clear()
 
 
 # --- the number -------------------------------------------------------------------------------
@@ -321,7 +315,7 @@ def test_my_page_asks_for_the_name_once_and_then_shows_it(client, place):
 def test_my_page_says_when_there_is_nothing_yet(client, place):
     sign_in(client)
     page = client.get(HOME).content.decode()
-    assert "还没有活动报名" in page and "还没有在站点注册为志愿者" in page
+    assert "这里还没有您的记录" in page and "注册成为志愿者" in page
     assert f'href="{place["activities"].url}"' in page
 
 

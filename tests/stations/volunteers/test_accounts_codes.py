@@ -13,8 +13,8 @@ from django.utils import timezone
 from portal import redis_connection
 from portal.settings.base import redis_cache
 from stations.models import LoginCode, Volunteer
+from stations.sms import SmsError, outbox
 from stations.volunteers import codes, limits
-from stations.volunteers.sms import SmsError, outbox
 from tests.queries import captured_queries
 from tests.stations.volunteers.signing_in import (
     HOME,

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stations.models import LoginCode, Volunteer
+from stations.sms import outbox
 from stations.volunteers import account_forms, limits
-from stations.volunteers.sms import outbox
 from tests.stations.volunteers.signing_in import (
     HOME,
     LOGIN,

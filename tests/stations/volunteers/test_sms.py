@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from stations.volunteers import sms
-from stations.volunteers.sms import (
+from stations import sms
+from stations.sms import (
     TEMPLATES,
     ConsoleSender,
     MemorySender,
@@ -25,21 +25,14 @@ from stations.volunteers.sms import (
     send_message,
     sender_options,
 )
-from stations.volunteers.sms.texts import shorten, utf16_length
+from stations.sms.texts import shorten, utf16_length
 
 ROOT = Path(__file__).resolve().parents[3]
 MOBILE = "13812345678"
 MASKED = "138****5678"
 CODE = "493817"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-SMS_LOGGER = "stations.volunteers.sms"
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    outbox.clear()
-    yield
-    outbox.clear()
+SMS_LOGGER = "stations.sms"
 
 
 @pytest.fixture
@@ -295,7 +288,7 @@ def test_a_refused_code_is_not_written_to_the_log(sms_log):
 
 
 def test_the_console_sender_writes_the_text_with_the_code(settings, capsys):
-    settings.SMS_SENDER = "stations.volunteers.sms.ConsoleSender"
+    settings.SMS_SENDER = "stations.sms.ConsoleSender"
     settings.DEBUG = True
 
     send_message(MOBILE, "login_code", {"code": CODE, "minutes": "5"})
@@ -337,7 +330,7 @@ def test_the_test_settings_use_the_memory_sender():
 
 
 def test_get_sender_follows_the_setting(settings):
-    settings.SMS_SENDER = "stations.volunteers.sms.ConsoleSender"
+    settings.SMS_SENDER = "stations.sms.ConsoleSender"
 
     assert isinstance(get_sender(), ConsoleSender)
 
@@ -345,9 +338,9 @@ def test_get_sender_follows_the_setting(settings):
 @pytest.mark.parametrize(
     ("path", "says"),
     [
-        ("stations.volunteers.sms.NoSuchSender", "cannot be imported"),
+        ("stations.sms.NoSuchSender", "cannot be imported"),
         ("no_such_module.Sender", "cannot be imported"),
-        ("stations.volunteers.sms.send_message", "is not an SMS sender class"),
+        ("stations.sms.send_message", "is not an SMS sender class"),
         ("django.core.mail.backends.console.EmailBackend", "is not an SMS sender class"),
     ],
 )
@@ -357,7 +350,7 @@ def test_a_wrong_sender_path_stops_the_start(path, says):
 
 
 def test_the_local_senders_need_and_take_no_options():
-    for path in ("stations.volunteers.sms.ConsoleSender", "stations.volunteers.sms.MemorySender"):
+    for path in ("stations.sms.ConsoleSender", "stations.sms.MemorySender"):
         assert sender_options(path, {"SMS_ALIYUN_SIGN_NAME": "x"}, notifications=True) == {}
     with pytest.raises(ImproperlyConfigured, match="takes no options"):
         MemorySender(timeout=5)
@@ -387,7 +380,7 @@ def test_base_settings_default_to_the_console_sender_with_notifications_off():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:4] == [
-        "stations.volunteers.sms.ConsoleSender",
+        "stations.sms.ConsoleSender",
         "False",
         "[]",
         "None",
@@ -396,7 +389,7 @@ def test_base_settings_default_to_the_console_sender_with_notifications_off():
 
 def test_the_aliyun_sender_without_its_variables_stops_the_start_naming_them():
     result = settings_in_a_fresh_process(
-        SMS_SENDER="stations.volunteers.sms.AliyunSender",
+        SMS_SENDER="stations.sms.AliyunSender",
         SMS_ALIYUN_ACCESS_KEY_ID="LTAI-test",
         SMS_ALIYUN_SIGN_NAME="社区志愿服务门户",
     )
@@ -411,7 +404,7 @@ def test_the_aliyun_sender_without_its_variables_stops_the_start_naming_them():
 
 def test_the_aliyun_sender_with_its_variables_starts():
     result = settings_in_a_fresh_process(
-        SMS_SENDER="stations.volunteers.sms.AliyunSender",
+        SMS_SENDER="stations.sms.AliyunSender",
         SMS_NOTIFICATIONS="true",
         SMS_ALIYUN_ACCESS_KEY_ID="LTAI-test",
         SMS_ALIYUN_ACCESS_KEY_SECRET="not-a-real-secret",
@@ -426,7 +419,7 @@ def test_the_aliyun_sender_with_its_variables_starts():
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n")
-    assert lines[:2] == ["stations.volunteers.sms.AliyunSender", "True"]
+    assert lines[:2] == ["stations.sms.AliyunSender", "True"]
     assert lines[2] == str(
         sorted(
             ["access_key_id", "access_key_secret", "sign_name", "templates", "endpoint", "timeout"]

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, quote_plus
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from stations.volunteers.sms import AliyunSender, Message, SmsError, send_message
-from stations.volunteers.sms.aliyun import (
+from stations.sms import AliyunSender, Message, SmsError, send_message
+from stations.sms.aliyun import (
     canonical_query,
     percent_encode,
     rpc_signature,
@@ -356,7 +356,7 @@ def stub_server():
 def stub(stub_server, settings):
     """The stub, reset, with the settings pointing the 阿里云 sender at it."""
     stub_server.reset()
-    settings.SMS_SENDER = "stations.volunteers.sms.AliyunSender"
+    settings.SMS_SENDER = "stations.sms.AliyunSender"
     settings.SMS_SENDER_OPTIONS = {
         "access_key_id": KEY_ID,
         "access_key_secret": SECRET,
@@ -371,7 +371,7 @@ def stub(stub_server, settings):
 
 @pytest.fixture
 def sms_log(caplog):
-    caplog.set_level(logging.DEBUG, logger="stations.volunteers.sms")
+    caplog.set_level(logging.DEBUG, logger="stations.sms")
     return caplog
 
 
@@ -494,7 +494,7 @@ def test_a_closed_port_is_an_sms_error(settings, sms_log):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again when the block ends
-    settings.SMS_SENDER = "stations.volunteers.sms.AliyunSender"
+    settings.SMS_SENDER = "stations.sms.AliyunSender"
     settings.SMS_SENDER_OPTIONS = {
         "access_key_id": KEY_ID,
         "access_key_secret": SECRET,

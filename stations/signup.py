@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from home.base.inputs import text_problem
 from home.base.restrictions import is_public
+from stations import confirmations
 from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus, Volunteer
 from stations.validators import normalise_mobile, validate_mainland_mobile
 
@@ -227,6 +229,9 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
                 volunteer_id=volunteer_id,
             )
             tally.save(update_fields=["confirmed", "waitlisted"])
+            # The newest on the waitlist is last in line: its place is the waitlist's length.
+            position = tally.waitlisted if status == SignupStatus.WAITLISTED else None
+            confirmations.signup_made(signup, activity=current, position=position)
     except IntegrityError:
         # The unique constraint caught what the check above could not see (a race on SQLite
         # without the write lock, or rows written outside these functions).
@@ -236,7 +241,10 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
 
 def _already_signed_up() -> SignupRefused:
     return SignupRefused(
-        _("这个手机号码已经报名了本活动，无需重复报名。如需取消，请使用报名后得到的链接。"),
+        _(
+            "这个手机号码已经报名了本活动，无需重复报名。"
+            "查看或取消报名：用这个号码登录“我的志愿服务”，或打开报名后得到的链接。"
+        ),
         "duplicate",
     )
 
@@ -261,6 +269,28 @@ def waitlist_position(signup) -> int | None:
     return ahead + 1
 
 
+def with_waitlist_position(signups):
+    """The sign-ups annotated with `queue_position`, waitlist_position counted in SQL (None when
+    not waiting), so a list of any length stays one query."""
+    in_line_to_here = (
+        ActivitySignup.objects.filter(
+            activity_id=OuterRef("activity_id"),
+            status=SignupStatus.WAITLISTED,
+            pk__lte=OuterRef("pk"),
+        )
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return signups.annotate(
+        queue_position=Case(
+            When(status=SignupStatus.WAITLISTED, then=Subquery(in_line_to_here)),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def _fill_places(activity, tally, now) -> list[ActivitySignup]:
     """Promote the waitlist, first come first served, while places are free. Caller holds the
     tally lock."""
@@ -278,18 +308,32 @@ def _fill_places(activity, tally, now) -> list[ActivitySignup]:
     ActivitySignup.objects.bulk_update(promoted, ["status", "promoted_at"])
     tally.confirmed += len(promoted)
     tally.waitlisted -= len(promoted)
+    confirmations.places_given(promoted, activity=activity)
     return promoted
 
 
 def cancel(*, token, now=None) -> CancelResult:
     """Cancel the sign-up behind a secret link; a freed place goes to the first on the waitlist."""
-    now = now or timezone.now()
     found = signup_for_token(token)
     if found is None:
         raise SignupRefused(_("这个取消链接无效，请检查链接是否完整。"), "token")
+    return cancel_signup(signup_id=found.pk, now=now)
+
+
+def cancel_signup(*, signup_id, now=None, volunteer=None) -> CancelResult:
+    """Cancel one sign-up (only `volunteer`'s, when given); a freed place goes to the first on the
+    waitlist. SignupRefused, and nothing changed, when it is gone, not theirs, already cancelled
+    or its activity has begun."""
+    now = now or timezone.now()
     with transaction.atomic():
-        tally = _locked_tally(found.activity_id)
-        signup = ActivitySignup.objects.get(pk=found.pk)  # its status as of now, under the lock
+        found = ActivitySignup.objects.filter(pk=signup_id)
+        if volunteer is not None:
+            found = found.filter(volunteer=volunteer)
+        activity_id = found.values_list("activity_id", flat=True).first()
+        if activity_id is None:
+            raise SignupRefused(_("找不到这个报名，可能已经删除。"), "gone")
+        tally = _locked_tally(activity_id)
+        signup = ActivitySignup.objects.get(pk=signup_id)  # its status as of now, under the lock
         activity = tally.activity
         if signup.status == SignupStatus.CANCELLED:
             raise SignupRefused(_("这个报名已经取消过了。"), "cancelled")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .texts import TEMPLATES, ParamProblem, clean_params, render
 
-logger = logging.getLogger("stations.volunteers.sms")
+logger = logging.getLogger("stations.sms")
 
 _MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # as stations/validators.py, ASCII digits only
 

@@ -1,11 +1,8 @@
-"""Volunteer registration (志愿者注册) on Wagtail's form builder, stored against a station; the
-volunteer (志愿者) a verified mobile number becomes, with the codes and sessions of signing in."""
+"""Volunteer registration (志愿者注册) on Wagtail's form builder, stored against a station."""
 
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -142,11 +139,13 @@ class RegistrationFormPage(SiteSearchable, DemoContentMixin, AbstractEmailForm):
         return serve_registration(page=self, request=request)
 
     def process_form_submission(self, form):
+        from stations.confirmations import registration_received
         from stations.volunteers.notifications import notify_new_registration
         from stations.volunteers.registration import registration_create
 
         registration = registration_create(page=self, form=form)
         notify_new_registration(page=self, registration=registration)
+        registration_received(registration)
         return registration
 
     def render_email(self, form):
@@ -193,6 +192,11 @@ class VolunteerRegistration(AbstractFormSubmission):
     name = models.CharField(_("姓名"), max_length=60, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True, db_index=True)
     sensitive_consent = models.BooleanField(_("已单独同意处理敏感信息"), default=False)
+    # Set when the volunteer withdrew that consent (rights.py): the sensitive answers are gone
+    # and the station is told so, rather than seeing them merely missing.
+    sensitive_withdrawn_at = models.DateTimeField(
+        _("撤回敏感信息同意的时间"), null=True, blank=True
+    )
     # The volunteer who verified this mobile number (stations/volunteers/accounts.py).
     volunteer = models.ForeignKey(
         "stations.Volunteer",
@@ -219,94 +223,3 @@ class VolunteerRegistration(AbstractFormSubmission):
 
     def __str__(self):
         return f"{self.name or _('志愿者')} · {self.station.title}"
-
-
-# --- volunteers and signing in (stations/volunteers/accounts.py, codes.py, session.py) ---------
-
-
-class VolunteerDeletionRefused(Exception):
-    """A volunteer's row is never deleted, so their 志愿者编号 can never be issued again."""
-
-
-NEVER_DELETED = "Volunteers are never deleted: erasure blanks their data and keeps the number."
-
-
-class VolunteerQuerySet(models.QuerySet):
-    def delete(self):
-        raise VolunteerDeletionRefused(NEVER_DELETED)
-
-    def active(self):
-        """Volunteers who can sign in: an erased one keeps only the number, not the mobile."""
-        return self.filter(mobile__isnull=False)
-
-
-class Volunteer(models.Model):
-    """One verified mainland mobile number, known by its 志愿者编号 (volunteers/numbers.py).
-
-    Not a Django user: a volunteer signs in by a code sent to the number, in a session of their
-    own (session.py), and never reaches the admin.
-    """
-
-    number = models.CharField(_("志愿者编号"), max_length=11, unique=True, editable=False)
-    # Unique among active volunteers; NULL once erased (NULLs never collide).
-    mobile = models.CharField(_("手机号码"), max_length=11, null=True, blank=True, unique=True)
-    name = models.CharField(_("姓名"), max_length=40, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
-    verified_at = models.DateTimeField(_("首次验证时间"), null=True, blank=True)
-
-    objects = VolunteerQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("志愿者")
-        verbose_name_plural = _("志愿者")
-
-    def __str__(self):
-        return self.number
-
-    def delete(self, *args, **kwargs):
-        raise VolunteerDeletionRefused(NEVER_DELETED)
-
-
-class LoginCode(models.Model):
-    """A one-time sign-in code sent to a mobile number, kept as a keyed hash (codes.py).
-
-    Each row is also the record administrators read: which number asked, from which address,
-    when, how many tries, and how the code ended (used, superseded, expired, tried out).
-    """
-
-    mobile = models.CharField(_("手机号码"), max_length=11, db_index=True)
-    code_hash = models.CharField(max_length=64, editable=False)
-    salt = models.CharField(max_length=32, editable=False)
-    ip = models.CharField(_("请求地址"), max_length=45, blank=True)
-    created_at = models.DateTimeField(_("发送时间"), db_index=True)
-    expires_at = models.DateTimeField(_("失效时间"))
-    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
-    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
-    superseded_at = models.DateTimeField(_("被新验证码取代的时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("登录验证码")
-        verbose_name_plural = _("登录验证码")
-        ordering = ["-pk"]
-
-    def __str__(self):
-        return f"{self.mobile[:3]}****{self.mobile[7:]} · {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class VolunteerSession(AbstractBaseSession):
-    """A volunteer's sign-in, apart from the admin's sessions (session.py): its own table and
-    cookie, and the volunteer it belongs to, so all of one volunteer's sessions can be ended."""
-
-    volunteer = models.ForeignKey(
-        Volunteer, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
-    )
-
-    class Meta:
-        verbose_name = _("志愿者登录会话")
-        verbose_name_plural = _("志愿者登录会话")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from stations.volunteers.session import VolunteerSessionStore
-
-        return VolunteerSessionStore

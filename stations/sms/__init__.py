@@ -1,6 +1,6 @@
 """The pluggable SMS gateway (like Django's e-mail backends).
 
-    from stations.volunteers.sms import send_message, SmsError, get_sender, outbox
+    from stations.sms import send_message, SmsError, get_sender, outbox
     send_message(mobile, template, params)  # -> None, or SmsError
 
 - `mobile`: an 11-digit mainland mobile in ASCII digits; anything else is refused (SmsError).
