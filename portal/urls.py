@@ -9,8 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.views import robots_txt
 from search import views as search_views
-from stations.activities import calendar_views
+from stations.activities import calendar_views, checkin_views
 from stations.directory import endpoints as station_views
+from stations.volunteers import certificate_views
 
 SITEMAPS = {"pages": Sitemap}
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     # Volunteers' sign-in by code and 我的志愿服务 (stations/volunteers/urls.py).
     path("volunteer/", include("stations.volunteers.urls")),
+    # The public verification of a 志愿服务记录证明: the short URL its QR code holds.
+    path("v/", certificate_views.lookup, name="certificate_lookup"),
+    path("v/<str:code>/", certificate_views.verify, name="certificate_verify"),
     # An index of sitemap pages of at most 50,000 URLs each: the directory alone may pass that.
     path(
         "sitemap.xml",
@@ -59,6 +63,12 @@ urlpatterns += [
         r"^(?P<page_path>(?:[\w\-]+/)*)calendar\.ics$",
         calendar_views.page_calendar,
         name="page_calendar",
+    ),
+    # An activity's check-in link (its QR code): ahead of the page tree, which owns /activities/.
+    path(
+        "activities/checkin/<str:token>/",
+        checkin_views.checkin_page,
+        name="activity_checkin",
     ),
     path("", include(wagtail_urls)),
 ]

@@ -18,6 +18,24 @@ from home.base.accounts import ensure_member
 from stations.models.stations import StationPage
 
 GROUP_PREFIX = "站点管理员："
+MANAGER_RECORD_PERMISSIONS = (
+    ("stations", "view_checkin"),
+    ("stations", "view_servicerecord"),
+    ("stations", "change_servicerecord"),
+    ("stations", "view_correctionrequest"),
+    ("stations", "change_correctionrequest"),
+    ("stations", "view_certificaterequest"),
+    ("stations", "change_certificaterequest"),
+    ("stations", "view_servicecertificate"),
+    ("stations", "add_servicecertificate"),
+    ("stations", "change_servicecertificate"),
+    ("stations", "view_exchangeitem"),
+    ("stations", "add_exchangeitem"),
+    ("stations", "change_exchangeitem"),
+    ("stations", "delete_exchangeitem"),
+    ("stations", "view_pointexchange"),
+    ("stations", "change_pointexchange"),
+)
 FILES_COLLECTION = "站点资料"
 PAGE_PERMISSIONS = ("change_page", "publish_page")
 MODEL_PERMISSIONS = (
@@ -27,6 +45,9 @@ MODEL_PERMISSIONS = (
     # attendance, the one thing it lets anyone alter.
     ("stations", "view_activitysignup"),
     ("stations", "change_activitysignup"),
+    # Service records (谁组织谁记录): the station's own records, corrections, check-ins,
+    # certificates and its 时间银行 catalogue and exchanges; each admin narrows to the station.
+    *MANAGER_RECORD_PERMISSIONS,
 )
 # On the station's own collection only (stations/files.py says who sees which file). "change"
 # lets the manager edit, replace and delete any of the station's files, not just those they

@@ -239,6 +239,51 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
     return SignupResult(signup, token)
 
 
+def walk_in(*, activity, volunteer, now=None) -> ActivitySignup:
+    """A confirmed place for a volunteer who turns up and checks in without having signed up
+    (现场加入, stations/activities/checkin.py): outside the sign-up window, but only while a
+    place is free and nobody is waiting for one. The volunteer's live sign-up when they have one
+    (a waitlisted one is refused: its place was never given)."""
+    if not volunteer.mobile:
+        raise SignupRefused(_("这个志愿者账号已注销，无法现场加入。"), "gone")
+    now = now or timezone.now()
+    with transaction.atomic():
+        tally = _locked_tally(activity.pk)
+        current = _live_activity(tally)
+        live = (
+            ActivitySignup.objects.filter(activity_id=current.pk, mobile=volunteer.mobile)
+            .exclude(status=SignupStatus.CANCELLED)
+            .first()
+        )
+        if live is not None:
+            if live.status != SignupStatus.CONFIRMED:
+                raise SignupRefused(
+                    _("您在本活动的候补名单上，还没有确认的名额，不能现场加入。"), State.WAITLIST
+                )
+            return live
+        if tally.waitlisted:
+            raise SignupRefused(
+                _("本活动名额已满，候补名单上还有人在等，无法现场加入。"), State.WAITLIST
+            )
+        if tally.confirmed >= current.capacity:
+            raise SignupRefused(_("本活动名额已满，无法现场加入。"), State.FULL)
+        signup = ActivitySignup.objects.create(
+            activity=current,
+            # A name is asked once after the first sign-in; until then the number stands in.
+            name=(volunteer.name or _("志愿者%(number)s") % {"number": volunteer.number})[
+                :NAME_MAX_LENGTH
+            ],
+            mobile=volunteer.mobile,
+            status=SignupStatus.CONFIRMED,
+            created_at=now,
+            token_hash=token_hash(new_token()),
+            volunteer=volunteer,
+        )
+        tally.confirmed += 1
+        tally.save(update_fields=["confirmed"])
+    return signup
+
+
 def _already_signed_up() -> SignupRefused:
     return SignupRefused(
         _(

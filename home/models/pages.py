@@ -60,7 +60,7 @@ class HomePage(SiteSearchable, Page):
         return website_data(self, request)
 
     def get_context(self, request, *args, **kwargs):
-        from home.figures import site_figures
+        from home.figures import service_figures, site_figures
         from home.policy_register import latest_policies
         from stations.activities.listing import next_activities
         from stories.listing import featured_story, latest_stories
@@ -70,6 +70,7 @@ class HomePage(SiteSearchable, Page):
         context["featured_story"] = featured
         context["latest_stories"] = latest_stories(limit=3, exclude=featured)
         context["figures"] = site_figures()
+        context["service_figures"] = service_figures()
         context["latest_policies"] = latest_policies(limit=5)
         context["next_activities"] = next_activities(limit=3)
         return context

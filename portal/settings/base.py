@@ -383,6 +383,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "社区志愿服务门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The font 志愿服务记录证明 PDFs embed (an OTF/TTF file with Chinese); empty: the packaged
+# Noto Sans SC (stations/volunteers/certificate_pdf.py).
+CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "")
 # Approval through the review workflow publishes; reviewers need no publish permission of their own.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "stories.review.publish_approved"
 WAGTAILDOCS_EXTENSIONS = [
@@ -444,6 +447,17 @@ MAP_DEFAULT_VIEW = [
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
 # Activity sign-ups and cancellations per client IP (a family signs up several people).
 ACTIVITY_SIGNUP_RATE_LIMIT = os.environ.get("ACTIVITY_SIGNUP_RATE_LIMIT", "30/h")
+# Activity check-in (签到/签退, stations/activities/checkin.py): the QR code's link works from
+# this many minutes before the start to this many after the end; a check-in farther than
+# CHECKIN_MAX_DISTANCE_M metres from the activity's place is flagged for the manager, never
+# refused (a phone's location indoors is often hundreds of metres off).
+CHECKIN_OPENS_BEFORE = 60
+CHECKIN_CLOSES_AFTER = 60
+CHECKIN_MAX_DISTANCE_M = 500
+# 时间银行 (stations/volunteers/timebank/): points a confirmed hour earns, whole points, rounded
+# down (Guangzhou: 1). The exchange level and the balance cap are editors' settings
+# (ServiceLevelSettings); a changed rate applies to records when they next change.
+TIMEBANK_POINTS_PER_HOUR = 1
 # Behind a proxy, the request header holding the client address (e.g. HTTP_X_REAL_IP).
 if os.environ.get("CLIENT_IP_HEADER"):
     RATELIMIT_IP_META_KEY = os.environ["CLIENT_IP_HEADER"]

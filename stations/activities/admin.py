@@ -31,6 +31,14 @@ from stations.access import (
     sees_all_registrations,
     station_rows_visible_to,
 )
+from stations.activities.checkin import record_attendance
+from stations.activities.checkin_admin import (
+    CheckInFilter,
+    CheckInLinksMixin,
+    check_in_label,
+    inspect_link,
+    with_check_in,
+)
 from stations.admin_base import (
     MAX_FILTER_CHOICES,
     NUMBER,
@@ -46,7 +54,6 @@ from stations.admin_base import (
 from stations.models import ActivityPage, ActivitySignup, SignupStatus
 from stations.signup import (
     SignupRefused,
-    mark_attendance,
     waitlist_position,
     with_waitlist_position,
 )
@@ -191,7 +198,7 @@ EXPORT_COLUMNS = (
 )
 
 
-class SignupIndexView(DeclaredFiltersOnlyMixin, ExcelCsvMixin, IndexView):
+class SignupIndexView(CheckInLinksMixin, DeclaredFiltersOnlyMixin, ExcelCsvMixin, IndexView):
     export_headings = dict(EXPORT_COLUMNS)
 
     def to_row_dict(self, item):
@@ -231,6 +238,7 @@ class SignupInspectView(InspectView):
             (_("候补转正时间"), local_time(signup.promoted_at)),
             (_("取消时间"), local_time(signup.cancelled_at)),
             (_("出席"), self.attendance_field()),
+            (_("签到"), inspect_link(signup)),
         ]
         empty = self.model_admin.get_empty_value_display()
         return [{"label": label, "value": value or empty} for label, value in fields]
@@ -287,8 +295,16 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
         "queue",
         "created_at",
         "attendance",
+        "check_in",
     )
-    list_filter = (ActivityFilter, "status", AttendanceFilter, ActivityDateFilter, VerifiedFilter)
+    list_filter = (
+        ActivityFilter,
+        "status",
+        AttendanceFilter,
+        CheckInFilter,
+        ActivityDateFilter,
+        VerifiedFilter,
+    )
     search_fields = ("name", "mobile", "activity__title", "volunteer__number")
     search_handler_class = NumberSearchHandler
     ordering = ("-activity__starts_at", "activity_id", "pk")
@@ -296,6 +312,7 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     inspect_view_enabled = True
     history_view_enabled = False
     index_view_class = SignupIndexView
+    index_template_name = "stations/activities/checkin/signup_index.html"
     inspect_view_class = SignupInspectView
     permission_helper_class = SignupPermissionHelper
     list_export = [key for key, _label in EXPORT_COLUMNS]
@@ -320,9 +337,13 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     def attendance(self, obj):
         return attendance_label(obj)
 
+    @display(description=gettext_lazy("签到"))
+    def check_in(self, obj):
+        return check_in_label(obj)
+
     def get_queryset(self, request):
         signups = with_waitlist_position(
-            signups_visible_to(request.user)
+            with_check_in(signups_visible_to(request.user))
             .select_related("activity", "activity__station")
             .annotate(**{NUMBER: F("volunteer__number")})
         )
@@ -347,7 +368,8 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
             with transaction.atomic():
                 # Read the status under a row lock: the resident may be cancelling right now.
                 locked = ActivitySignup.objects.select_for_update().get(pk=signup.pk)
-                mark_attendance(locked, attended)
+                # Attended opens the volunteer's service record (stations/hours.py).
+                record_attendance(signup=locked, attended=attended, by=request.user)
         except SignupRefused as refused:
             messages.error(request, refused.message)
         else:

@@ -181,4 +181,4 @@ def next_activities(*, limit: int, station=None) -> list[ActivityPage]:
 
 def activities_index() -> ActivityIndexPage | None:
     """The live activity list (there is at most one), for links from other pages."""
-    return ActivityIndexPage.objects.live().public().first()
+    return exclude_private(ActivityIndexPage.objects.live()).first()

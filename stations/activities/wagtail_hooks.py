@@ -5,6 +5,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from stations.activities.admin import SignupAdmin
 from stations.activities.calendars import calendar_url
+from stations.activities.checkin_admin import admin_urls, page_button
 from stations.activities.listing import activities_index, next_activities
 from stations.models.stations import STATION_PAGE_CONTEXT
 
@@ -22,3 +23,25 @@ def station_activities_context(*, page, request) -> dict:
         "activities_url": f"{index.url}?station={page.pk}" if index else None,
         "calendar_url": calendar_url(page),
     }
+
+
+# --- check-in (checkin_admin.py) ----------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def checkin_admin_urls():
+    return admin_urls()
+
+
+@hooks.register("register_page_listing_more_buttons")
+def checkin_listing_button(page, user, next_url=None):
+    button = page_button(page, user, priority=25)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_header_buttons")
+def checkin_header_button(page, user, view_name, next_url=None):
+    button = page_button(page, user, priority=45)
+    if button is not None:
+        yield button

@@ -27,6 +27,7 @@ from stations.demo.content import (
 )
 from stations.demo.files import ensure_station_evidence
 from stations.demo.places import ensure_areas, plan_stations
+from stations.demo.service import load_service
 from stations.demo.volunteers import load_volunteers
 from stations.models import (
     RegistrationFormPage,
@@ -238,6 +239,7 @@ def load_stations(home, report, *, manager_password: str = "") -> list[str]:
     ensure_registration_form(home, index, report)
     load_activities(home, stations, report)
     load_volunteers(stations, report)
+    load_service(stations, report)
     if manager_password:
         return ensure_managers(stations, password=manager_password, report=report)
     return []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from stations import standard
-from stations.models import StandardCheck, StationPage, StationPhoto, VolunteerTeam
+from stations.models import Area, StandardCheck, StationPage, StationPhoto, VolunteerTeam
 
 
 @dataclass
@@ -51,6 +51,14 @@ def station_profile(*, station: StationPage) -> StationProfile:
         .prefetch_related("image__renditions")
         .order_by("sort_order")
     )
+    # The page's sharing image (StationPage.sharing_image) reads these rather than asking again.
+    station.photos_in_order = photos
+    # Street and district in one query; the template and the JSON-LD both read them.
+    areas = Area.objects.in_bulk([pk for pk in (station.street_id, station.district_id) if pk])
+    if station.street_id in areas:
+        station.street = areas[station.street_id]
+    if station.district_id in areas:
+        station.district = areas[station.district_id]
     index_url = station.get_parent().url
     return StationProfile(
         assessment=standard.assess(checks),

@@ -200,7 +200,11 @@ class StationPage(SiteSearchable, DemoContentMixin, Page):
         return station_data(self, request)
 
     def sharing_image(self):
-        photo = self.photos.select_related("image").order_by("sort_order").first()
+        photos = getattr(self, "photos_in_order", None)  # read by the page's context already
+        if photos is not None:
+            photo = photos[0] if photos else None
+        else:
+            photo = self.photos.select_related("image").order_by("sort_order").first()
         return (photo.image, photo.alt_text) if photo else None
 
 

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from home.base.restrictions import exclude_private, is_public
 from stations import autofill
 from stations.antispam import RateLimit, count_submission, rate_limit_message
 from stations.models import (
@@ -36,11 +38,16 @@ RATE_LIMIT_GROUP = "registration"
 
 def registration_form_for(*, station) -> RegistrationFormPage | None:
     """The form a station links to: its directory's chosen form, else the first live one."""
-    index = StationIndexPage.objects.filter(pk=station.get_parent().pk).first()
+    # The parent by its path, with its chosen form, in one query.
+    index = (
+        StationIndexPage.objects.filter(path=station.path[: -Page.steplen])
+        .select_related("registration_page")
+        .first()
+    )
     chosen = index.registration_page if index and index.registration_page_id else None
-    if chosen is not None and chosen.live:
+    if chosen is not None and chosen.live and is_public(chosen):
         return chosen
-    return RegistrationFormPage.objects.live().public().order_by("path").first()
+    return exclude_private(RegistrationFormPage.objects.live()).order_by("path").first()
 
 
 def registration_url(*, station) -> str | None:

@@ -28,9 +28,13 @@ from django.utils.translation import gettext as _
 
 from stations.models import (
     ActivitySignup,
+    CertificateRequest,
+    CheckIn,
+    CorrectionRequest,
     LoginCode,
     RegistrationFormField,
     SignupStatus,
+    StationVolunteer,
     Volunteer,
     VolunteerRegistration,
     VolunteerSession,
@@ -225,6 +229,7 @@ def delete_account(*, volunteer: Volunteer, now=None) -> DataRightsLog:
         registrations.update(name="", mobile="", form_data={}, sensitive_consent=False)
         sign_ins, _by_model = LoginCode.objects.filter(mobile=mobile).delete()
         sessions, _by_model = VolunteerSession.objects.filter(volunteer=current).delete()
+        service = erase_service_data(current)
         Volunteer.objects.filter(pk=current.pk).update(mobile=None, name="")
         entry = _record(
             current,
@@ -236,6 +241,28 @@ def delete_account(*, volunteer: Volunteer, now=None) -> DataRightsLog:
             registrations_erased=registration_ids,
             sign_in_records_deleted=sign_ins,
             sessions_ended=sessions,
+            **service,
         )
     volunteer.mobile, volunteer.name = None, ""
     return entry
+
+
+def erase_service_data(volunteer) -> dict:
+    """On deletion: where the phone was at check-in, what the volunteer wrote in requests, and
+    their place on honour lists go; records, points and hours stay with the number only (a
+    station's figures stand). Issued certificates are kept as issued, as the station's record
+    of a document it signed: the public page shows only the masked name."""
+    check_ins = CheckIn.objects.filter(volunteer=volunteer).update(
+        in_latitude=None,
+        in_longitude=None,
+        in_accuracy_m=None,
+        out_latitude=None,
+        out_longitude=None,
+        out_accuracy_m=None,
+    )
+    requests = CorrectionRequest.objects.filter(record__volunteer=volunteer).update(reason="")
+    CertificateRequest.objects.filter(volunteer=volunteer).update(purpose="")
+    StationVolunteer.objects.filter(volunteer=volunteer, honour_list=True).update(
+        honour_list=False, honour_list_changed_at=timezone.now()
+    )
+    return {"check_in_locations_erased": check_ins, "correction_reasons_erased": requests}

@@ -25,6 +25,7 @@ from stations.volunteers import codes
 from stations.volunteers.admin import consent_answer, display_answer
 from stations.volunteers.forms import has_value
 from stations.volunteers.models import MOBILE, NAME, TEAM, DataRightsLog
+from stations.volunteers.rights_service import service_sections
 
 # --- what the portal holds -----------------------------------------------------------------------
 
@@ -72,6 +73,8 @@ class MyData:
     sign_ins: list[SignIn]
     active_sessions: int
     log: list[DataRightsLog]
+    # Check-ins, records, certificates, points … (rights_service.service_sections).
+    service: dict
 
     @property
     def withdrawable(self) -> list[RegistrationData]:
@@ -158,6 +161,7 @@ def my_data(volunteer: Volunteer, *, now=None) -> MyData:
             volunteer=volunteer, expire_date__gt=now
         ).count(),
         log=list(DataRightsLog.objects.filter(volunteer=volunteer)),
+        service=service_sections(volunteer),
     )
 
 
@@ -171,6 +175,8 @@ DETAIL_LABELS = {
     "registrations_erased": _lazy("删除个人信息的志愿者注册"),
     "sign_in_records_deleted": _lazy("删除的登录记录"),
     "sessions_ended": _lazy("退出登录的设备"),
+    "check_in_locations_erased": _lazy("删除位置的签到"),
+    "correction_reasons_erased": _lazy("删除理由的更正申请"),
     "format": _lazy("格式"),
 }
 
@@ -242,6 +248,7 @@ def export_document(data: MyData, *, now=None) -> dict:
             for s in data.sign_ins
         ],
         _("登录中的设备数"): data.active_sessions,
+        **data.service,
         _("个人信息权利记录"): [
             {_("时间"): _when(e.at), _("操作"): e.get_action_display(), _("涉及的记录"): summary}
             for e, summary in data.log_entries

@@ -6,7 +6,7 @@ and its POST need a sign-in fresher than session.FRESH_SIGN_IN: an older one is 
 shown (POST, which then does nothing) the fresh-code step, which texts a code to the volunteer's
 own number by the sign-in's rules (codes.py) and returns to the action's page. GET never changes
 the volunteer's data (a download is a GET, a read, logged as one); every POST carries the CSRF
-token; every page is private and never cached (views._private).
+token; every page is private and never cached (views.private).
 """
 
 import functools
@@ -26,7 +26,7 @@ from stations.antispam import client_ip
 from stations.volunteers import codes, rights, rights_data, session
 from stations.volunteers.account_forms import CodeForm, NameForm
 from stations.volunteers.accounts import NameRefused
-from stations.volunteers.views import REFUSAL_STATUS, SMS_RETRY_AFTER, _private
+from stations.volunteers.views import REFUSAL_STATUS, SMS_RETRY_AFTER, private
 
 TEMPLATES = "stations/volunteers/data/"
 # The pages a fresh code may return to: the actions' own, nothing else.
@@ -45,11 +45,11 @@ def _page(request, template, context=None, *, status=200):
     response = TemplateResponse(request, TEMPLATES + template, context, status=status)
     if status == 503:
         response["Retry-After"] = str(SMS_RETRY_AFTER)
-    return _private(response)
+    return private(response)
 
 
 def _redirect(url, status=302):
-    return _private(HttpResponseRedirect(url, status=status))
+    return private(HttpResponseRedirect(url, status=status))
 
 
 def signed_in(view):
@@ -189,7 +189,7 @@ def download_file(request, kind):
     response = HttpResponse(body.encode("utf-8"), content_type=FORMATS[kind])
     filename = f"volunteer-data-{volunteer.number}-{timezone.localtime(now):%Y%m%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    return private(response)
 
 
 # --- correcting the name -----------------------------------------------------------------------

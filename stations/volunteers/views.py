@@ -41,7 +41,7 @@ REFUSAL_STATUS = {"wait": 429, "sms": 503}
 SMS_RETRY_AFTER = 60
 
 
-def _private(response):
+def private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "same-origin"
@@ -73,7 +73,7 @@ def _login_page(request, *, status=200, **context):
     response = TemplateResponse(request, LOGIN_TEMPLATE, context, status=status)
     if status == 503:
         response["Retry-After"] = str(SMS_RETRY_AFTER)
-    return _private(response)
+    return private(response)
 
 
 def _code_page(request, *, mobile, form=None, notice="", error="", status=200):
@@ -160,7 +160,7 @@ def _verify(request):
         )
     volunteer = volunteer_for_verified_mobile(mobile=mobile)
     session.sign_in(request, volunteer)
-    return _private(HttpResponseRedirect(_next_url(request), status=303))
+    return private(HttpResponseRedirect(_next_url(request), status=303))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -169,12 +169,12 @@ def logout(request):
     if request.method != "POST":
         return HttpResponseRedirect(reverse("volunteers:home"))
     session.sign_out(request)
-    return _private(HttpResponseRedirect(reverse("volunteers:login") + "?signed_out=1", status=303))
+    return private(HttpResponseRedirect(reverse("volunteers:login") + "?signed_out=1", status=303))
 
 
-def _login_first(request):
+def login_first(request):
     """To the sign-in page, coming back here afterwards."""
-    return _private(HttpResponseRedirect(autofill.login_url(request)))
+    return private(HttpResponseRedirect(autofill.login_url(request)))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -183,18 +183,20 @@ def home(request):
     registrations. POST gives the name, asked for once when none is known."""
     volunteer = request.volunteer
     if volunteer is None:
-        return _login_first(request)
+        return login_first(request)
     name_form, status = None, 200
     if request.method == "POST":
         if volunteer.name:  # known already: correcting it is a data right (rights_views.py)
-            return _private(HttpResponseRedirect(reverse("volunteers:home"), status=303))
+            return private(HttpResponseRedirect(reverse("volunteers:home"), status=303))
         name_form = NameForm(request.POST)
         if name_form.is_valid():
             set_name_once(volunteer=volunteer, name=name_form.cleaned_data["name"])
-            return _private(HttpResponseRedirect(reverse("volunteers:home"), status=303))
+            return private(HttpResponseRedirect(reverse("volunteers:home"), status=303))
         status = 400
     elif not volunteer.name:
         name_form = NameForm()
+    from stations.volunteers.record_views import service_summary  # it imports this module
+
     records = volunteer_records(volunteer)
     answers = registration_answers(records.registrations)
     for registration in records.registrations:
@@ -207,8 +209,9 @@ def home(request):
         "cancelled": _just_cancelled(request, records),
         "activities_url": _activities_url(),
         "directory_url": directory_url(),
+        "service": service_summary(volunteer),
     }
-    return _private(TemplateResponse(request, HOME_TEMPLATE, context, status=status))
+    return private(TemplateResponse(request, HOME_TEMPLATE, context, status=status))
 
 
 def _just_cancelled(request, records):
@@ -235,7 +238,7 @@ def cancel_signup(request, pk):
     preview never loses a place."""
     volunteer = request.volunteer
     if volunteer is None:
-        return _login_first(request)
+        return login_first(request)
     found = (
         ActivitySignup.objects.select_related("activity", "activity__station")
         .filter(pk=pk, volunteer=volunteer)
@@ -257,7 +260,7 @@ def cancel_signup(request, pk):
                 found.refresh_from_db()
             else:
                 done = reverse("volunteers:home") + f"?cancelled={found.pk}"
-                return _private(HttpResponseRedirect(done, status=303))
+                return private(HttpResponseRedirect(done, status=303))
     context = {
         "signup": found,
         "activity": found.activity,
@@ -267,4 +270,4 @@ def cancel_signup(request, pk):
         "confirm_value": CONFIRM_VALUE,
         "error": error,
     }
-    return _private(TemplateResponse(request, CANCEL_TEMPLATE, context, status=status))
+    return private(TemplateResponse(request, CANCEL_TEMPLATE, context, status=status))

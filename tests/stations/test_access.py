@@ -173,7 +173,7 @@ def test_the_manager_group_is_idempotent_and_follows_renames(world):
     )
     # Admin access, view registrations, view and change (attendance) activity sign-ups; add,
     # change and choose images and documents in the station's collection.
-    assert counts == (len(MODEL_PERMISSIONS), 2, 6) == (4, 2, 6)
+    assert counts == (len(MODEL_PERMISSIONS), 2, 6) == (20, 2, 6)
     assert {p.permission.codename for p in group.page_permissions.all()} == {
         "change_page",
         "publish_page",

@@ -9,9 +9,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stations import numbers
+from stations.demo.service import certificate_note
 from stations.demo.volunteers import DEMO_MOBILES, demo_volunteers, sign_in_note
 from stations.models import (
     ActivitySignup,
+    CheckIn,
+    ExchangeItem,
+    PointTransfer,
+    ServiceCertificate,
+    ServiceRecord,
     SignupStatus,
     StationPage,
     Volunteer,
@@ -19,6 +25,7 @@ from stations.models import (
 )
 from stations.sms import outbox
 from stations.validators import validate_mainland_mobile
+from stations.volunteers import levels, timebank
 from tests.stations.volunteers.signing_in import HOME, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +118,35 @@ def test_load_demo_makes_demo_volunteers_once_with_linked_rows_in_every_state(
         assert station.title in html
     outbox.clear()
 
+    # Service records: confirmed hours with their points, 一星 and 二星 reached, a catalogue,
+    # a donation, and one certificate whose public page verifies it.
+    progress = {v.mobile: levels.progress(v) for v in demo_volunteers()}
+    assert progress["13900000001"].level == 1 and progress["13900000004"].level == 2
+    assert CheckIn.objects.filter(volunteer__in=demo_volunteers()).exists()
+    assert ExchangeItem.objects.filter(station__is_demo=True).count() >= 3
+    top = demo_volunteers().get(mobile="13900000004")
+    assert timebank.balance(timebank.account_for_volunteer(volunteer=top)) > 0
+    certificate = ServiceCertificate.objects.get(volunteer=top)
+    assert certificate.verify_code in certificate_note()
+    page = client.get(f"/v/{certificate.verify_code}/").content.decode()
+    assert certificate.number in page and "有效" in page
+
     # Loaded again: the same volunteers and rows, nothing added.
     before = snapshot()
+    service_before = (
+        ServiceRecord.objects.count(),
+        PointTransfer.objects.count(),
+        ServiceCertificate.objects.count(),
+        ExchangeItem.objects.count(),
+    )
     run("--manager-password", MANAGER_PASSWORD)
     assert snapshot() == before
+    assert service_before == (
+        ServiceRecord.objects.count(),
+        PointTransfer.objects.count(),
+        ServiceCertificate.objects.count(),
+        ExchangeItem.objects.count(),
+    )
 
 
 def test_the_sign_in_note_names_the_demo_mobiles_and_where_codes_show():

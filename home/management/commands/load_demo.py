@@ -111,9 +111,11 @@ class Command(BaseCommand):
                 f"Review workflow: '{report.staff_usernames[0]}' writes and submits, "
                 f"'{report.staff_usernames[1]}' approves, with the password given."
             )
+        from stations.demo.service import certificate_note
         from stations.demo.volunteers import sign_in_note
 
         self.stdout.write(sign_in_note())
+        self.stdout.write(certificate_note())
         if admin_user:
             self._ensure_admin(admin_user, admin_password, admin_email)
         else:

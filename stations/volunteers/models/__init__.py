@@ -1,5 +1,5 @@
-"""The volunteers' models: registration at a station, and the volunteer account (split by
-CONVENTIONS' size rule); imported from here as before."""
+"""The volunteers' models: registration at a station, the volunteer account, service records,
+certificates and the 时间银行 (split by CONVENTIONS' size rule); imported from here as before."""
 
 from stations.volunteers.models.accounts import (
     DataRightsAction,
@@ -10,6 +10,27 @@ from stations.volunteers.models.accounts import (
     VolunteerQuerySet,
     VolunteerSession,
 )
+from stations.volunteers.models.certificates import (
+    CertificateChanged,
+    CertificateRequest,
+    CertificateRequestStatus,
+    CertificateSerial,
+    ServiceCertificate,
+)
+from stations.volunteers.models.records import (
+    AppendOnly,
+    CorrectionRequest,
+    CorrectionStatus,
+    EntryKind,
+    HoursBasis,
+    RecordStatus,
+    ServiceLevelSettings,
+    ServiceRecord,
+    ServiceRecordEntry,
+    StationVolunteer,
+    StationYearHours,
+    VolunteerHoursTotal,
+)
 from stations.volunteers.models.registration import (
     MOBILE,
     NAME,
@@ -19,8 +40,45 @@ from stations.volunteers.models.registration import (
     RegistrationFormPage,
     VolunteerRegistration,
 )
+from stations.volunteers.models.timebank import (
+    AccountKind,
+    ExchangeItem,
+    ExchangeStatus,
+    LedgerChanged,
+    PointAccount,
+    PointEntry,
+    PointExchange,
+    PointTransfer,
+    TransferKind,
+)
 
 __all__ = [
+    "CertificateChanged",
+    "CertificateRequest",
+    "CertificateRequestStatus",
+    "CertificateSerial",
+    "ServiceCertificate",
+    "AppendOnly",
+    "CorrectionRequest",
+    "CorrectionStatus",
+    "EntryKind",
+    "HoursBasis",
+    "RecordStatus",
+    "ServiceLevelSettings",
+    "ServiceRecord",
+    "ServiceRecordEntry",
+    "StationVolunteer",
+    "StationYearHours",
+    "VolunteerHoursTotal",
+    "AccountKind",
+    "ExchangeItem",
+    "ExchangeStatus",
+    "LedgerChanged",
+    "PointAccount",
+    "PointEntry",
+    "PointExchange",
+    "PointTransfer",
+    "TransferKind",
     "MOBILE",
     "NAME",
     "REGISTRATION_FIELD_CHOICES",

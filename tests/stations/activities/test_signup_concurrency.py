@@ -7,79 +7,23 @@ equal to the rows. The data must be committed for other connections to see it, h
 transactional tests.
 """
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
-from django.db import connection, connections
 
 from stations.models import ActivitySignup, ActivityTally, SignupStatus
 from stations.signup import SignupRefused, cancel, sign_up
+from tests.concurrency import Outcome, postgresql_only, sqlite_only
+from tests.concurrency import race as race_calls
 from tests.factories.home import ensure_wagtail_root
 from tests.factories.stations import ActivityPageFactory, make_activity_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# PostgreSQL allows 100 connections here, shared with other test runs and the test's own
-# connection; the threads still start together, but at most this many hold a connection at once.
-PG_MAX_CONNECTIONS = 50
-# A thread that has not finished by then is stuck on a lock: fail rather than hang the suite.
-RACE_TIMEOUT = 60
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL (set DATABASE_URL); the SQLite variant runs on SQLite",
-)
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the SQLite variant; PostgreSQL has its own tests"
-)
-
-
-@dataclass
-class Outcome:
-    result: object = None  # what the call returned
-    refused: str | None = None  # SignupRefused.code
-    error: BaseException | None = None  # anything else: always a failure
-
 
 def race(calls: list[Callable[[], object]]) -> list[Outcome]:
-    """Run every call in its own thread, all released at the same moment by a barrier."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("connections cannot wait their turn on an in-memory SQLite database")
-    barrier = threading.Barrier(len(calls))
-    limit = PG_MAX_CONNECTIONS if connection.vendor == "postgresql" else len(calls)
-    gate = threading.BoundedSemaphore(limit)
-    outcomes = [Outcome() for _ in calls]
-
-    def run(call, outcome):
-        try:
-            barrier.wait(timeout=RACE_TIMEOUT)
-            with gate:
-                try:
-                    outcome.result = call()
-                except SignupRefused as refused:
-                    outcome.refused = refused.code
-                finally:
-                    # Each thread has its own connection: close it, or the test database
-                    # cannot be flushed or dropped afterwards.
-                    connections.close_all()
-        except Exception as error:  # reported by the test below, not lost in the thread
-            outcome.error = error
-
-    threads = [
-        threading.Thread(target=run, args=(call, outcome), daemon=True)
-        for call, outcome in zip(calls, outcomes, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=RACE_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    errors = [outcome.error for outcome in outcomes if outcome.error]
-    assert not errors, f"{len(errors)} calls failed, the first with {errors[0]!r}"
-    return outcomes
+    return race_calls(calls, refusal=SignupRefused)
 
 
 def mobile(number: int) -> str:
