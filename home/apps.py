@@ -7,11 +7,12 @@ class HomeConfig(AppConfig):
     verbose_name = _("首页与政策文件")
 
     def ready(self):
-        # Cached menus and the list of private pages are dropped when the page tree changes.
-        from home import menus
-        from home.base import restrictions
+        # Cached pages, links, menus and the list of private pages are dropped when the page
+        # tree or other content changes.
+        from home.base import content, restrictions
 
-        menus.connect_signals()
+        # The content version keys cached pages (portal/page_cache.py).
+        content.connect_signals()
         restrictions.connect_signals()
         register_search_types()
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from home.base.restrictions import exclude_private
+
 # One line per figure; a section that does not exist yet simply counts zero.
 FIGURES = [
     ("stations.StationPage", _("志愿服务站点")),
@@ -37,8 +39,7 @@ def site_figures() -> list[Figure]:
     models = {label: _model_or_none(label) for label, _name in FIGURES}
     content_types = ContentType.objects.get_for_models(*[m for m in models.values() if m])
     counts = dict(
-        Page.objects.live()
-        .public()
+        exclude_private(Page.objects.live())
         .filter(content_type__in=content_types.values())
         .values_list("content_type")
         .annotate(n=Count("pk"))

@@ -14,6 +14,7 @@ from home.base.choices import Level
 from home.base.docnumbers import EXPECTED_FORM, fold_brackets, parse_doc_number
 from home.base.filters import FilteredListing, filtered_listing
 from home.base.inputs import validate_text
+from home.base.restrictions import exclude_private
 from home.models import PolicyDocumentPage, PolicyKind
 
 PER_PAGE = 20
@@ -50,15 +51,33 @@ class PolicyFilterForm(forms.Form):
 
 
 def _documents_under(index_page) -> QuerySet:
-    documents = PolicyDocumentPage.objects.live().public()
+    documents = exclude_private(PolicyDocumentPage.objects.live())
     if index_page is not None:
         documents = documents.descendant_of(index_page)
     return documents
 
 
+# What a document in a list shows (home/includes/policy_item.html), and its place in the tree
+# for a link to its index: not its full text.
+LISTED_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "doc_number",
+    "issuer",
+    "issued",
+    "level",
+    "status",
+    "kind__name",
+)
+
+
 def newest_first(documents: QuerySet) -> QuerySet:
-    return documents.select_related("kind").order_by(
-        "-issued_on", "-doc_year", "-doc_serial", "title"
+    return (
+        documents.select_related("kind")
+        .only(*LISTED_FIELDS)
+        .order_by("-issued_on", "-doc_year", "-doc_serial", "title")
     )
 
 
@@ -137,7 +156,8 @@ class RelatedDocuments:
 
 def related_documents(*, page: PolicyDocumentPage) -> RelatedDocuments:
     """Documents this one lists as related, and those that list it, published ones only."""
-    live = PolicyDocumentPage.objects.live().public().select_related("kind")
+    live = exclude_private(PolicyDocumentPage.objects.live()).select_related("kind")
+    live = live.only(*LISTED_FIELDS)
     cites = live.filter(referenced_by__page=page).order_by("referenced_by__sort_order")
     cited_by = live.filter(related_links__target=page).order_by("-issued_on")
     return RelatedDocuments(cites=list(cites), cited_by=list(cited_by))

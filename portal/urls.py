@@ -2,14 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.base import routing
 from portal.views import robots_txt
 from search import views as search_views
 from stations.activities import calendar_views, checkin_views
+from stations.activities import views as activity_views
 from stations.directory import endpoints as station_views
 from stations.volunteers import certificate_views
 
@@ -64,13 +67,26 @@ urlpatterns += [
         calendar_views.page_calendar,
         name="page_calendar",
     ),
+    # An activity's sign-up form posts here, ahead of the page tree: a sign-up reads the
+    # activity's tally row, not the pages on its path (stations/activities/views.py).
+    path(
+        "activities/signup/<int:activity_id>/",
+        activity_views.signup_post,
+        name="activity_signup",
+    ),
     # An activity's check-in link (its QR code): ahead of the page tree, which owns /activities/.
     path(
         "activities/checkin/<str:token>/",
         checkin_views.checkin_page,
         name="activity_checkin",
     ),
-    path("", include(wagtail_urls)),
+    # Wagtail's page URLs, served through home.base.routing (the page found in two queries).
+    *[
+        re_path(pattern.pattern.regex.pattern, routing.serve, name=pattern.name)
+        if pattern.callback is wagtail_views.serve
+        else pattern
+        for pattern in wagtail_urls.urlpatterns
+    ],
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (portal/views.py).

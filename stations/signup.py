@@ -4,22 +4,25 @@ The activity page, the admin, the tests and the benchmark all go through these f
 change to an activity's places happens inside one transaction holding the lock on the activity's
 tally row (SELECT … FOR UPDATE on PostgreSQL; on SQLite every transaction takes the write lock
 when it begins, see the settings), so concurrent sign-ups are served one at a time in order of
-arrival and capacity can never be overrun.
+arrival and capacity can never be overrun. The lock is held for as little as the tally needs:
+on PostgreSQL a sign-up that succeeds is a single statement that takes it, writes and commits.
 """
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 
+import psycopg
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, When
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from wagtail.models import PageViewRestriction
 
 from home.base.inputs import text_problem
-from home.base.restrictions import is_public
 from stations import confirmations
 from stations.models import ActivityPage, ActivitySignup, ActivityTally, SignupStatus, Volunteer
 from stations.validators import normalise_mobile, validate_mainland_mobile
@@ -142,21 +145,35 @@ def clean_mobile(mobile) -> str:
     return normalise_mobile(str(mobile))
 
 
-def _locked_tally(activity_id) -> ActivityTally:
+def _locked_tally(activity_id, *, volunteer_mobile: str | None = None) -> ActivityTally:
     """The activity's tally row, locked until the transaction ends, with the activity read in
-    the same query (fresh: an editor may have changed capacity or times meanwhile). Made if it is
-    missing. Only the tally row is locked, so editors can still save the page."""
+    the same query (fresh: an editor may have changed capacity or times meanwhile) and whether a
+    view restriction covers it or a page above it (`tally.private`). Made if it is missing; None
+    when the activity is. Only the tally row is locked, so editors can still save the page.
+
+    With `volunteer_mobile`, the same query reads the id of the volunteer who verified that
+    number into `tally.volunteer_pk` (None when nobody has)."""
+    # A restriction on the page or an ancestor: one whose page's path begins the activity's
+    # (read in this query, so neither the restrictions' cache nor another query is needed).
+    covering = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("activity__path"), 1, Length("page__path"))
+    )
 
     def locked():
-        return (
+        tally = (
             ActivityTally.objects.select_for_update(of=("self",))
             .select_related("activity")
-            .filter(activity_id=activity_id)
-            .first()
+            .annotate(private=Exists(covering))
         )
+        if volunteer_mobile is not None:
+            volunteer = Volunteer.objects.filter(mobile=volunteer_mobile)  # mobiles are unique
+            tally = tally.annotate(volunteer_pk=Subquery(volunteer.values("pk")))
+        return tally.filter(activity_id=activity_id).first()
 
     tally = locked()
     if tally is None:
+        if not ActivityPage.objects.filter(pk=activity_id).exists():
+            return None  # no such activity (a tally for it would fail only at the commit)
         try:
             with transaction.atomic():
                 ActivityTally.objects.create(activity_id=activity_id)
@@ -167,7 +184,7 @@ def _locked_tally(activity_id) -> ActivityTally:
 
 
 def _live_activity(tally) -> ActivityPage:
-    if tally is None or not (tally.activity.live and is_public(tally.activity)):
+    if tally is None or not tally.activity.live or tally.private:
         raise SignupRefused(_("这个活动已下线，无法报名。"), "gone")
     return tally.activity
 
@@ -187,29 +204,54 @@ def _refuse_window(activity, state) -> SignupRefused:
     return SignupRefused(message, state)
 
 
-def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
+def sign_up(*, activity=None, activity_id=None, name, mobile, now=None) -> SignupResult:
     """Give the resident a place, a place on the waitlist, or a SignupRefused saying why not.
 
-    Nothing is stored when it refuses.
+    `activity`, or just its `activity_id`: either way the activity is read afresh under the
+    lock. Nothing is stored when it refuses. All that needs no lock (the input, the token) is
+    done before taking it. On PostgreSQL a sign-up that succeeds is one statement
+    (_sign_up_in_one_statement); the rules below decide everything else, and are the only path
+    on other databases.
     """
     name = clean_name(name)
     mobile = clean_mobile(mobile)
     given_now, now = now, now or timezone.now()
     token = new_token()
-    # A number a volunteer has verified makes the sign-up theirs (stations/volunteers/accounts.py).
-    volunteer_id = Volunteer.objects.filter(mobile=mobile).values_list("pk", flat=True).first()
+    if activity is not None:
+        activity_id = activity.pk
+    if connection.vendor == "postgresql":
+        made = _sign_up_in_one_statement(
+            activity_id=activity_id,
+            name=name,
+            mobile=mobile,
+            now=now,
+            created_at=given_now,
+            token=token,
+        )
+        if made is not None:
+            return made
+    return _sign_up_by_the_rules(
+        activity_id=activity_id,
+        name=name,
+        mobile=mobile,
+        now=now,
+        created_at=given_now,
+        token=token,
+    )
+
+
+def _sign_up_by_the_rules(*, activity_id, name, mobile, now, created_at, token) -> SignupResult:
+    """sign_up() in the ORM: one query under the lock reads the tally, the activity and the
+    volunteer, then one insert and one update, five queries with BEGIN and COMMIT."""
     try:
         with transaction.atomic():
-            tally = _locked_tally(activity.pk)
+            # A number a volunteer has verified makes the sign-up theirs
+            # (stations/volunteers/accounts.py).
+            tally = _locked_tally(activity_id, volunteer_mobile=mobile)
             current = _live_activity(tally)
             state = window_state(current, now)
             if state is not None:
                 raise _refuse_window(current, state)
-            live = ActivitySignup.objects.filter(activity_id=current.pk, mobile=mobile).exclude(
-                status=SignupStatus.CANCELLED
-            )
-            if live.exists():
-                raise _already_signed_up()
             if tally.confirmed < current.capacity:
                 status = SignupStatus.CONFIRMED
                 tally.confirmed += 1
@@ -217,26 +259,178 @@ def sign_up(*, activity, name, mobile, now=None) -> SignupResult:
                 status = SignupStatus.WAITLISTED
                 tally.waitlisted += 1
             else:
+                # Someone who already holds a place is told so, not that it is full.
+                if _has_live_signup(current.pk, mobile):
+                    raise _already_signed_up()
                 raise SignupRefused(_("名额已满，本活动不设候补。"), State.FULL)
+            # A second live sign-up with this number fails here, on the unique constraint
+            # one_live_signup_per_mobile, before the tally changes: no query asks first.
             signup = ActivitySignup.objects.create(
                 activity=current,
                 name=name,
                 mobile=mobile,
                 status=status,
                 # Stamped inside the lock, so times follow the order places were given in.
-                created_at=given_now or timezone.now(),
+                created_at=created_at or timezone.now(),
                 token_hash=token_hash(token),
-                volunteer_id=volunteer_id,
+                volunteer_id=tally.volunteer_pk,
             )
             tally.save(update_fields=["confirmed", "waitlisted"])
             # The newest on the waitlist is last in line: its place is the waitlist's length.
             position = tally.waitlisted if status == SignupStatus.WAITLISTED else None
             confirmations.signup_made(signup, activity=current, position=position)
     except IntegrityError:
-        # The unique constraint caught what the check above could not see (a race on SQLite
-        # without the write lock, or rows written outside these functions).
+        # The constraint caught a live sign-up with this number (or rows written outside these
+        # functions); the transaction is rolled back, so the tally is as it was.
         raise _already_signed_up() from None
     return SignupResult(signup, token)
+
+
+# A sign-up that succeeds, in one PostgreSQL statement: the same rules as _sign_up_by_the_rules
+# (a live, public activity, inside its window, a free place or an open waitlist, one live
+# sign-up per mobile), checked on the tally row it locks (FOR UPDATE OF t, re-read at its newest
+# when another sign-up held it), then the insert and the tally's update. Outside a transaction
+# the statement commits by itself, so the lock is held for the statement and its commit alone:
+# no round trip to the app while sign-ups queue for it. When any rule says no, nothing is
+# written and no row comes back, and the rules in Python run to say why (or, should the
+# activity have changed meanwhile, to give the place after all).
+_ONE_STATEMENT_SQL = """
+WITH target AS (
+    SELECT t.activity_id, t.confirmed, a.capacity, a.starts_at, p.title, p.url_path
+    FROM stations_activitytally t
+    JOIN stations_activitypage a ON a.page_ptr_id = t.activity_id
+    JOIN wagtailcore_page p ON p.id = t.activity_id
+    WHERE t.activity_id = %(activity)s
+      AND p.live
+      AND NOT EXISTS (
+          SELECT 1 FROM wagtailcore_pageviewrestriction r
+          JOIN wagtailcore_page rp ON rp.id = r.page_id
+          WHERE rp.path = SUBSTR(p.path, 1, LENGTH(rp.path))
+      )
+      AND %(now)s::timestamptz < a.starts_at
+      AND (a.signup_opens_at IS NULL OR %(now)s::timestamptz >= a.signup_opens_at)
+      AND %(now)s::timestamptz < COALESCE(a.signup_closes_at, a.starts_at)
+      AND (t.confirmed < a.capacity OR a.waitlist_enabled)
+    FOR UPDATE OF t
+), signup AS (
+    INSERT INTO stations_activitysignup
+        (activity_id, name, mobile, status, created_at, token_hash, volunteer_id)
+    SELECT activity_id, %(name)s::text, %(mobile)s::text,
+           CASE WHEN confirmed < capacity THEN %(confirmed)s::text ELSE %(waitlisted)s::text END,
+           -- stamped once the lock is held, so times follow the order places were given in
+           COALESCE(%(created_at)s::timestamptz, clock_timestamp()),
+           %(token_hash)s::text,
+           -- a number a volunteer has verified makes the sign-up theirs (mobiles are unique)
+           (SELECT v.id FROM stations_volunteer v WHERE v.mobile = %(mobile)s::text)
+    FROM target
+    ON CONFLICT DO NOTHING
+    RETURNING id, status, created_at, volunteer_id
+), counted AS (
+    UPDATE stations_activitytally t
+    SET confirmed = t.confirmed + CASE WHEN s.status = %(confirmed)s::text THEN 1 ELSE 0 END,
+        waitlisted = t.waitlisted + CASE WHEN s.status = %(waitlisted)s::text THEN 1 ELSE 0 END
+    FROM signup s
+    WHERE t.activity_id = %(activity)s
+    RETURNING t.waitlisted
+)
+SELECT s.id, s.status, s.created_at, s.volunteer_id, c.waitlisted,
+       target.title, target.url_path, target.starts_at
+FROM signup s, counted c, target
+"""
+
+
+def _sign_up_in_one_statement(
+    *, activity_id, name, mobile, now, created_at, token
+) -> SignupResult | None:
+    """The sign-up made by _ONE_STATEMENT_SQL, or None when a rule refused it (nothing written)."""
+    hashed = token_hash(token)
+    params = {
+        "activity": activity_id,
+        "name": name,
+        "mobile": mobile,
+        "now": now,
+        "created_at": created_at,
+        "token_hash": hashed,
+        "confirmed": SignupStatus.CONFIRMED.value,
+        "waitlisted": SignupStatus.WAITLISTED.value,
+    }
+    row = _run_prepared(_ONE_STATEMENT_SQL, params)
+    if row is None:
+        return None
+    pk, status, stamped, volunteer_id, waitlisted, title, url_path, starts_at = row
+    # What the redirect's URL and the confirmation need; the rest is read if ever asked for.
+    activity = _loaded(
+        ActivityPage,
+        {
+            "id": activity_id,
+            "page_ptr_id": activity_id,
+            "title": title,
+            "url_path": url_path,
+            "starts_at": starts_at,
+        },
+    )
+    signup = _loaded(
+        ActivitySignup,
+        {
+            "id": pk,
+            "activity_id": activity_id,
+            "name": name,
+            "mobile": mobile,
+            "status": status,
+            "created_at": stamped,
+            "promoted_at": None,
+            "cancelled_at": None,
+            "attended": None,
+            "token_hash": hashed,
+            "volunteer_id": volunteer_id,
+        },
+    )
+    signup.activity = activity
+    position = waitlisted if status == SignupStatus.WAITLISTED else None
+    # Committed already outside a transaction (the message goes at once), else on its commit.
+    confirmations.signup_made(signup, activity=activity, position=position)
+    return SignupResult(signup, token)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """A psycopg cursor that binds on the server and asks for each statement to be prepared.
+    psycopg then parses and plans it once per connection (which took more of PostgreSQL's CPU
+    than running it) when the connection allows prepared statements, OPTIONS prepare_threshold
+    in the database settings; Django leaves them off by default for connection poolers that
+    cannot keep them, and then the statement is simply sent unprepared. Django's own cursors
+    bind on the client and are never prepared, whatever the setting."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _run_prepared(sql: str, params: dict) -> tuple | None:
+    """The first row of `sql` run on a _PreparingCursor, wrapped as Django wraps its own (the
+    query log, execute wrappers, Django's database errors)."""
+    with connection.cursor():  # connected, and its health checked, as for any query
+        raw = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        cursor = connection.make_debug_cursor(raw)
+    else:
+        cursor = connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _loaded(model, values: dict):
+    """An instance of `model` as the database gave it: the fields in `values`, the others
+    deferred (read on first use), as .only() would make it."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _has_live_signup(activity_id, mobile) -> bool:
+    return (
+        ActivitySignup.objects.filter(activity_id=activity_id, mobile=mobile)
+        .exclude(status=SignupStatus.CANCELLED)
+        .exists()
+    )
 
 
 def walk_in(*, activity, volunteer, now=None) -> ActivitySignup:

@@ -1,10 +1,11 @@
 """/stories/: the filtered list, and the short lists on the home, station and story pages."""
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from home.base.filters import FilteredListing, QuickSelect, filtered_listing, pick_one
+from home.base.renditions import prefetch_renditions
 from home.base.restrictions import exclude_private
 from stations.models import Area
 from stories.models import Award, HonoreeKind, StoryPage
@@ -60,6 +61,61 @@ def live_stories() -> QuerySet:
     )
 
 
+# What a story in a list shows (stories/includes/story_item.html, the home page's featured
+# story), and its place in the tree for a link to its index: not the whole page with its station.
+LISTED_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "summary",
+    "story_date",
+    "year",
+    "honoree_kind",
+    "region",
+    "is_demo",
+    "cover_alt",
+    "cover_image",
+    "award__name",
+    "district__name",
+)
+
+
+def listed_stories() -> QuerySet:
+    """Live public stories as lists show them. Their covers' renditions are the page's to read,
+    once for every image it shows: home.base.renditions.prefetch_renditions(covers(stories))."""
+    return (
+        exclude_private(StoryPage.objects.live())
+        .select_related("award", "district", "cover_image")
+        .only(*LISTED_FIELDS)
+    )
+
+
+# What a story's own page shows of the rows it names (the station by its title and link).
+REFERENCES = ("award", "occasion", "district", "cover_image", "station")
+STATION_FIELDS = ("station__title", "station__url_path")
+
+
+def read_references(story: StoryPage) -> None:
+    """Put the story's award, occasion, district, cover image and station on it, read in one
+    query. A preview keeps those the editor changed (read as the page asks for them)."""
+    row = (
+        StoryPage.objects.filter(pk=story.pk)
+        .select_related(*REFERENCES)
+        .only(*REFERENCES, *STATION_FIELDS)
+        .first()
+    )
+    if row is None:
+        return
+    for name in REFERENCES:
+        if getattr(row, f"{name}_id") == getattr(story, f"{name}_id"):
+            setattr(story, name, getattr(row, name))
+
+
+def covers(stories) -> list:
+    return [story.cover_image for story in stories if story is not None and story.cover_image_id]
+
+
 def newest_first(stories: QuerySet) -> QuerySet:
     return stories.order_by("-story_date", "-first_published_at", "-pk")
 
@@ -82,8 +138,8 @@ def _narrow(stories: QuerySet, data: dict, messages: list[str]) -> QuerySet:
 
 
 def story_listing(*, params) -> FilteredListing:
-    stories = live_stories()
-    return filtered_listing(
+    stories = listed_stories()
+    listing = filtered_listing(
         form=StoryFilterForm(params or None, stories=stories),
         items=stories,
         narrow=_narrow,
@@ -92,10 +148,14 @@ def story_listing(*, params) -> FilteredListing:
         per_page=PER_PAGE,
         params=params,
     )
+    listing.page.object_list = list(listing.page.object_list)
+    prefetch_renditions(covers(listing.page.object_list))
+    return listing
 
 
 def latest_stories(*, limit: int, station=None, exclude=None) -> list[StoryPage]:
-    stories = live_stories()
+    """The newest stories (about one station, if given); covers' renditions: see listed_stories."""
+    stories = listed_stories()
     if station is not None:
         stories = stories.filter(station=station)
     if exclude is not None:
@@ -103,31 +163,40 @@ def latest_stories(*, limit: int, station=None, exclude=None) -> list[StoryPage]
     return list(newest_first(stories)[:limit])
 
 
-def featured_story(home) -> StoryPage | None:
-    """The editors' choice on the home page while it is live and public, else the newest story
-    with a cover image, else the newest story."""
+def featured_and_latest(home, *, limit: int) -> tuple[StoryPage | None, list[StoryPage]]:
+    """The home page's featured story (the editors' choice while it is live and public, else the
+    newest story with a cover image, else the newest story) and the `limit` newest others.
+
+    One query: whichever the featured story is, it is the choice, the newest with a cover or one
+    of the `limit` + 1 newest, and the others are among those newest."""
+    stories = listed_stories()
+    newest = newest_first(stories)
+    candidates = Q(pk__in=newest.values("pk")[: limit + 1]) | Q(
+        pk__in=newest.exclude(cover_image=None).values("pk")[:1]
+    )
     chosen = home.featured_story_id
     if chosen:
-        story = live_stories().filter(pk=chosen).first()
-        if story is not None:
-            return story
-    stories = newest_first(live_stories())
-    return stories.exclude(cover_image=None).first() or stories.first()
+        candidates |= Q(pk=chosen)
+    found = list(newest_first(stories.filter(candidates)))
+    featured = next((story for story in found if chosen and story.pk == chosen), None)
+    if featured is None:
+        with_cover = (story for story in found if story.cover_image_id)
+        featured = next(with_cover, found[0] if found else None)
+    return featured, [story for story in found if story is not featured][:limit]
 
 
 def related_stories(*, story: StoryPage, limit: int) -> list[StoryPage]:
-    """More stories about the same station, then with the same award, then the newest."""
-    others = newest_first(live_stories().exclude(pk=story.pk))
-    conditions = []
+    """More stories about the same station, then with the same award, then the newest: in one
+    query, ranked by what they share. Covers' renditions: see listed_stories."""
+    others = listed_stories().exclude(pk=story.pk)
+    shared = []
     if story.station_id:
-        conditions.append({"station_id": story.station_id})
+        shared.append(When(station_id=story.station_id, then=len(shared)))
     if story.award_id:
-        conditions.append({"award_id": story.award_id})
-    conditions.append({})
-    found: list[StoryPage] = []
-    for condition in conditions:
-        if len(found) >= limit:
-            break
-        more = others.filter(**condition).exclude(pk__in=[s.pk for s in found])
-        found += list(more[: limit - len(found)])
-    return found
+        shared.append(When(award_id=story.award_id, then=len(shared)))
+    if shared:
+        others = others.annotate(shares=Case(*shared, default=len(shared)))
+        ranked = others.order_by("shares", "-story_date", "-first_published_at", "-pk")
+    else:
+        ranked = newest_first(others)
+    return list(ranked[:limit])

@@ -3,8 +3,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from stations.models.stations import STATION_PAGE_CONTEXT
-from stories.listing import latest_stories
+from stations.models.stations import SHOWN_IMAGES, STATION_PAGE_CONTEXT
+from stories.listing import covers, latest_stories
 from stories.models import Award, Occasion
 
 
@@ -42,4 +42,5 @@ STORIES_SHOWN = 10
 @hooks.register(STATION_PAGE_CONTEXT)
 def station_stories_context(*, page, request) -> dict:
     """A station's page lists the stories about it (stations name no story code)."""
-    return {"station_stories": latest_stories(limit=STORIES_SHOWN, station=page)}
+    stories = latest_stories(limit=STORIES_SHOWN, station=page)
+    return {"station_stories": stories, SHOWN_IMAGES: covers(stories)}

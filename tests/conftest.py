@@ -17,10 +17,16 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: rate limits, cached menus and maps do not leak."""
-    cache.clear()
+    """Each test starts with an empty cache: rate limits, cached menus and maps do not leak;
+    nor do the per-process maps keyed on cache versions (sites, private pages), whose rows a
+    test's rollback takes back."""
+    from home.base import restrictions, routing
+
+    for memory in (cache, routing._sites, restrictions._known):
+        memory.clear()
     yield
-    cache.clear()
+    for memory in (cache, routing._sites, restrictions._known):
+        memory.clear()
 
 
 @shared_fixture

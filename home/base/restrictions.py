@@ -4,24 +4,25 @@ Listings that filter pages by hand (rather than with PageQuerySet.public(), whic
 badly at 100,000 pages) ask here. There are rarely any restrictions, and every search asks.
 """
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
 
 from home.base import cache_versions
 
 VERSION_NAME = "pages:restrictions"
-# Without Redis each process caches on its own: a new restriction reaches the others this soon.
-CACHE_SECONDS = 60
+# Per process, keyed on the version every process reads from the database: a new restriction
+# reaches all of them with their next request, and asking costs no round trip to Redis.
+_known: dict[str, list[tuple[str, int]]] = {}
 
 
 def restricted_paths() -> list[tuple[str, int]]:
     """(path, depth) of every page with a view restriction; its descendants are private too."""
-    key = f"portal:restricted:{cache_versions.current(VERSION_NAME)}"
-    paths = cache.get(key)
+    token = cache_versions.current(VERSION_NAME)
+    paths = _known.get(token)
     if paths is None:
         paths = list(PageViewRestriction.objects.values_list("page__path", "page__depth"))
-        cache.set(key, paths, CACHE_SECONDS)
+        _known.clear()
+        _known[token] = paths
     return paths
 
 

@@ -1,3 +1,5 @@
+from home.base.cache_versions import CacheVersion
+
 from .pages import HomePage, StandardPage
 from .policies import (
     PolicyAttachment,
@@ -9,6 +11,7 @@ from .policies import (
 )
 
 __all__ = [
+    "CacheVersion",
     "HomePage",
     "StandardPage",
     "PolicyAttachment",

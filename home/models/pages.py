@@ -60,19 +60,26 @@ class HomePage(SiteSearchable, Page):
         return website_data(self, request)
 
     def get_context(self, request, *args, **kwargs):
+        from home.base.page_links import attach_parent
+        from home.base.renditions import prefetch_renditions
         from home.figures import service_figures, site_figures
         from home.policy_register import latest_policies
         from stations.activities.listing import next_activities
-        from stories.listing import featured_story, latest_stories
+        from stories.listing import covers, featured_and_latest
 
         context = super().get_context(request, *args, **kwargs)
-        featured = featured_story(self)
+        featured, latest = featured_and_latest(self, limit=3)
+        prefetch_renditions(covers([featured, *latest]))
         context["featured_story"] = featured
-        context["latest_stories"] = latest_stories(limit=3, exclude=featured)
+        context["latest_stories"] = latest
         context["figures"] = site_figures()
         context["service_figures"] = service_figures()
         context["latest_policies"] = latest_policies(limit=5)
         context["next_activities"] = next_activities(limit=3)
+        # Each list links to its index (the template asks the first item for its parent).
+        for first in (featured, *context["latest_policies"][:1], *context["next_activities"][:1]):
+            if first is not None:
+                attach_parent(first)
         return context
 
 

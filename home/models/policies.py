@@ -200,9 +200,11 @@ class PolicyDocumentPage(SiteSearchable, Page):
         return legislation_data(self, request)
 
     def get_context(self, request, *args, **kwargs):
+        from home.base.page_links import attach_parent
         from home.policy_register import related_documents
 
         context = super().get_context(request, *args, **kwargs)
+        attach_parent(self)  # the breadcrumb's register
         context["related"] = related_documents(page=self)
         context["attachment_list"] = self.attachments.select_related("document").all()
         return context

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -55,3 +56,24 @@ def database_backend_pids() -> list[int]:
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return [pid for (pid,) in cursor.fetchall()]
+
+
+@contextmanager
+def scratch_postgres_database(url: str, name: str) -> Iterator[str]:
+    """An empty PostgreSQL database `name` on the server `url` points at, for the processes a
+    benchmark starts (migrations, a server); yields its URL. One a run left behind is dropped
+    first, and this one at the end, with whatever is still connected to it."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(drop)

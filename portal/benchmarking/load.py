@@ -1,5 +1,6 @@
 """Load for a benchmark over loopback HTTP: one request, a browser's cookies and CSRF token, a
-burst of requests at the same moment, and a steady rate of them.
+burst of requests at the same moment, a steady rate of them, and a closed loop of clients each
+sending the next as soon as the last is answered.
 
 Every request goes on a connection of its own (gunicorn's sync workers close each one anyway) and
 is timed from sending it to the end of its body.
@@ -59,8 +60,17 @@ def send(request: Request, *, port: int, host: str = LOOPBACK, timeout: float = 
         conn.close()
 
 
-def get(path: str, *, port: int, host: str = LOOPBACK, timeout: float = 120.0) -> Response:
-    return send(Request("GET", path), port=port, host=host, timeout=timeout)
+def get(
+    path: str,
+    *,
+    port: int,
+    host: str = LOOPBACK,
+    timeout: float = 120.0,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    return send(
+        Request("GET", path, headers=dict(headers or {})), port=port, host=host, timeout=timeout
+    )
 
 
 def form_token(html: bytes | str) -> str | None:
@@ -251,5 +261,37 @@ def steady(
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(fire, range(len(requests))))
+    ended = max((answer.finished for answer in answers), default=started)
+    return LoadResult(answers=answers, wall=ended - started)
+
+
+def closed_loop(
+    request: Request,
+    *,
+    port: int,
+    seconds: float,
+    clients: int = 8,
+    host: str = LOOPBACK,
+    timeout: float = 120.0,
+) -> LoadResult:
+    """`clients` threads, each sending `request` again as soon as its last answer is in, for
+    `seconds` (what wrk does, in Python: for a machine without wrk, and slower than it)."""
+    if seconds <= 0 or clients < 1:
+        raise ValueError("Need seconds > 0 and clients ≥ 1.")
+    answers: list[Answer] = []  # list.append is atomic: the threads share it without a lock
+    started = time.perf_counter()
+    ends = started + seconds
+
+    def client():
+        while time.perf_counter() < ends:
+            answer = Answer()
+            _send_into(answer, request, port=port, host=host, timeout=timeout)
+            answers.append(answer)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     ended = max((answer.finished for answer in answers), default=started)
     return LoadResult(answers=answers, wall=ended - started)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from .load import LOOPBACK, get
+from .load import LOOPBACK, Response, get
 
 
 class ServerError(RuntimeError):
@@ -37,6 +37,8 @@ class GunicornServer:
 
     `env` is laid over this process's environment; `settings_module`, when given, becomes its
     DJANGO_SETTINGS_MODULE. The backlog holds a whole burst rather than turning part of it away.
+    `config` is a gunicorn configuration file (e.g. the project's portal/gunicorn.conf.py); the
+    options given here win over it.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class GunicornServer:
         timeout: int = 120,
         cwd: str | os.PathLike | None = None,
         name: str = "gunicorn",
+        config: str | os.PathLike | None = None,
     ):
         self.app, self.settings_module = app, settings_module
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
@@ -72,6 +75,8 @@ class GunicornServer:
             "--log-level=warning",
             f"--error-logfile={self.log_path}",
         ]
+        if config:
+            self.command.append(f"--config={config}")
         self.environment = {**os.environ, **(env or {})}
         if settings_module:
             self.environment["DJANGO_SETTINGS_MODULE"] = settings_module
@@ -105,9 +110,12 @@ class GunicornServer:
             )
         return self
 
-    def wait_until_ready(self, path: str = "/", *, timeout: float = 90.0) -> None:
-        """Until GET `path` answers 200; ServerError if gunicorn exits, `path` answers anything
-        else, or nothing answers within `timeout` seconds."""
+    def wait_until_ready(
+        self, path: str = "/", *, timeout: float = 90.0, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Until GET `path` (with `headers`) answers 200, and that first 200; ServerError if
+        gunicorn exits, `path` answers anything else, or nothing answers within `timeout`
+        seconds."""
         if self.process is None:
             raise ServerError("gunicorn was not started.")
         deadline = time.monotonic() + timeout
@@ -115,11 +123,12 @@ class GunicornServer:
             if self.process.poll() is not None:
                 raise ServerError(f"gunicorn exited:\n{self.log_tail()}")
             try:
-                status = get(path, port=self.port, host=self.host).status
+                response = get(path, port=self.port, host=self.host, headers=headers)
+                status = response.status
             except OSError:
                 status = None  # not listening yet
             if status == 200:
-                return
+                return response
             if status is not None:
                 raise ServerError(f"GET {path} answered {status}:\n{self.log_tail()}")
             time.sleep(0.2)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses what every other middleware leaves (portal/compression.py).
+    "portal.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     # Content-Security-Policy on every response, static files included (portal/csp.py).
@@ -83,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # ETags, 304s, Cache-Control and the anonymous page cache (portal/page_cache.py): after the
+    # CSRF middleware, which renews a resident's token cookie on a cached page too.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.volunteer, from the volunteer's own session cookie (stations/volunteers/session.py).
     "stations.volunteers.middleware.VolunteerSessionMiddleware",
@@ -204,10 +209,28 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "django_redis"
 
 # Cache: Redis when REDIS_URL is set (shared by every app process), else per-process memory.
+# Whole pages go in a cache of their own ("pages"), so a flood of them never evicts the rate
+# limits' counters from the default one (on Redis: the same server, its own key prefix).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": redis_cache(os.environ["REDIS_URL"])}
+    CACHES = {
+        "default": redis_cache(os.environ["REDIS_URL"]),
+        "pages": redis_cache(os.environ["REDIS_URL"]) | {"KEY_PREFIX": "portal-pages"},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# The page cache for residents who are not signed in (portal/page_cache.py): how long a page is
+# kept (0: not at all; every change an editor makes drops it at once anyway), and how long the
+# pages showing live figures are (places left, confirmed hours, upcoming activities).
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_LIVE_SECONDS = int(os.environ.get("PAGE_CACHE_LIVE_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,13 @@ DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Pages are rendered afresh in tests, which change content inside transactions that never commit;
+# tests/portal/test_page_cache.py turns the page cache on where it is the subject.
+PAGE_CACHE_SECONDS = 0
 # Uploads stay in a temporary folder even when MEDIA_S3_* is exported in the shell: the tests
 # that use object storage start their own local stub (tests/portal/test_uploads_s3.py).
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405

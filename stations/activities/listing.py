@@ -15,6 +15,7 @@ from home.base.filters import (
     filtered_listing,
     pick_one,
 )
+from home.base.page_links import first_live_url
 from home.base.restrictions import exclude_private
 from stations import signup
 from stations.models import (
@@ -87,9 +88,34 @@ class ActivityListing(FilteredListing):
         return self.data.get("when") or UPCOMING
 
 
+# What an activity in a list shows (stations/activities/activity_item.html) and what its
+# sign-up state is worked out from, and its place in the tree for a link to its index: not the
+# whole page with its station's.
+LISTED_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "starts_at",
+    "ends_at",
+    "summary",
+    "is_demo",
+    "capacity",
+    "signup_opens_at",
+    "signup_closes_at",
+    "waitlist_enabled",
+    "category__name",
+    "station__title",
+    "tally__confirmed",
+    "tally__waitlisted",
+)
+
+
 def live_activities() -> QuerySet:
-    return exclude_private(ActivityPage.objects.live()).select_related(
-        "station", "station__district", "category", "tally"
+    return (
+        exclude_private(ActivityPage.objects.live())
+        .select_related("station", "category", "tally")
+        .only(*LISTED_FIELDS)
     )
 
 
@@ -179,6 +205,7 @@ def next_activities(*, limit: int, station=None) -> list[ActivityPage]:
     return found
 
 
-def activities_index() -> ActivityIndexPage | None:
-    """The live activity list (there is at most one), for links from other pages."""
-    return exclude_private(ActivityIndexPage.objects.live()).first()
+def activities_index_url() -> str | None:
+    """The URL of the live activity list (there is at most one), for links from other pages;
+    cached until the page tree changes."""
+    return first_live_url(ActivityIndexPage)

@@ -17,7 +17,7 @@ def activity_data(activity, request) -> dict:
     station = activity.station
     latitude, longitude = activity.point
     url = activity.get_full_url(request)
-    now_available = availability_of(activity)
+    now_available = getattr(activity, "availability", None) or availability_of(activity)
     offer = {
         "@type": "Offer",
         "price": 0,

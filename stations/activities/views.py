@@ -1,16 +1,18 @@
 """The activity page's sign-up form, and each sign-up's own page behind its secret link.
 
 The rules themselves are in stations/signup.py; this module only turns requests into calls and
-results into pages. Status codes: 303 to the sign-up's page on success, 400 for input to fix,
-409 when the rules refuse (full, duplicate, outside the window), 429 when rate-limited.
+results into pages. The form posts to a URL of its own (signup_post), which reads no page unless
+the form must be shown again. Status codes: 303 to the sign-up's page on success, 400 for input
+to fix, 409 when the rules refuse (full, duplicate, outside the window), 429 when rate-limited.
 """
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from home.base.restrictions import is_public
 from stations import autofill, signup
 from stations.antispam import (
     HONEYPOT_MESSAGE,
@@ -21,7 +23,7 @@ from stations.antispam import (
     honeypot_tripped,
     rate_limit_message,
 )
-from stations.models import ActivityIndexPage, SignupStatus
+from stations.models import ActivityIndexPage, ActivityPage, SignupStatus
 from stations.validators import MobileField, tel_uri
 
 RATE_LIMIT_GROUP = "activity-signup"
@@ -65,7 +67,8 @@ def signup_url(activity, token: str, request=None) -> str:
     # The activity's parent is the index (page types allow nothing else): its URL is the
     # activity's minus the last segment, which saves two queries on the busiest path.
     parent_url = activity.get_url(request).rstrip("/").rsplit("/", 1)[0] + "/"
-    subpath = ActivityIndexPage().reverse_subpage("signup", kwargs={"token": token})
+    # The route's reverse without making a page to ask (reverse_subpage asks the same resolver).
+    subpath = ActivityIndexPage.get_resolver().reverse("signup", token=token)
     return parent_url + subpath
 
 
@@ -78,7 +81,8 @@ def activity_context(*, activity, request, form=None) -> dict:
     from stations.activities.calendars import calendar_url
 
     return {
-        "availability": signup.availability_of(activity),
+        # As the page's context read it with the page's other parts, else from the tally.
+        "availability": getattr(activity, "availability", None) or signup.availability_of(activity),
         "form": form or SignupForm(initial=autofill.initial_values(request)),
         "calendar_url": calendar_url(activity),
         **autofill.context(request, anchor="signup"),
@@ -86,7 +90,30 @@ def activity_context(*, activity, request, form=None) -> dict:
     }
 
 
-def serve_signup_post(*, activity, request):
+def signup_post(request, activity_id: int):
+    """The sign-up form's own URL (activities/signup/<id>/, ahead of the page tree): a sign-up
+    needs the activity's tally row, not its page, so the form posts here and the POST that
+    succeeds reads no page at all. Anything but a POST goes to the activity's page."""
+    if not 0 < activity_id < 2**31:  # an id no database holds, written out in digits
+        raise Http404
+    if request.method != "POST":
+        activity = _public_activity(activity_id)
+        if activity is None:
+            raise Http404
+        return HttpResponseRedirect(activity.get_url(request))
+    return serve_signup_post(activity_id=activity_id, request=request)
+
+
+def _public_activity(activity_id):
+    activity = ActivityPage.objects.live().filter(pk=activity_id).first()
+    return activity if activity is not None and is_public(activity) else None
+
+
+def serve_signup_post(*, request, activity=None, activity_id=None):
+    """The sign-up form posted, to the activity's page (`activity`, found by the page routing)
+    or to its own URL (`activity_id`). The page is read only when it must be shown again."""
+    if activity is not None:
+        activity_id = activity.pk
     limit = count_submission(
         request, group=RATE_LIMIT_GROUP, rate=settings.ACTIVITY_SIGNUP_RATE_LIMIT
     )
@@ -102,7 +129,7 @@ def serve_signup_post(*, activity, request):
     elif form.is_valid():
         try:
             result = signup.sign_up(
-                activity=activity,
+                activity_id=activity_id,
                 name=form.cleaned_data["name"],
                 mobile=form.cleaned_data["mobile"],
             )
@@ -112,13 +139,20 @@ def serve_signup_post(*, activity, request):
             status = 400 if in_field else 409
             duplicate = refusal.code == "duplicate"
         else:
+            # The activity as sign_up() read it under the lock: its URL needs no other query
+            # (without the request, get_url() skips the site lookup; it answers a full URL
+            # only when the page's site is not the only one).
+            url = signup_url(result.signup.activity, result.token)
             # Private too: the redirect's Location holds the sign-up's secret link.
-            return _private(
-                HttpResponseRedirect(signup_url(activity, result.token, request), status=303)
-            )
+            return _private(HttpResponseRedirect(url, status=303))
+    if activity is None:
+        activity = _public_activity(activity_id)
+        if activity is None:
+            raise Http404
     context = activity.get_context(request)
     context.update(activity_context(activity=activity, request=request, form=form))
     context["duplicate_signup"] = duplicate
+    request.is_preview = False  # as Page.serve() says, for the templates that ask
     # The form comes back with the name and mobile number the resident typed.
     return _private(
         TemplateResponse(request, activity.get_template(request), context, status=status)

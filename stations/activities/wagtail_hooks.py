@@ -6,7 +6,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from stations.activities.admin import SignupAdmin
 from stations.activities.calendars import calendar_url
 from stations.activities.checkin_admin import admin_urls, page_button
-from stations.activities.listing import activities_index, next_activities
+from stations.activities.listing import activities_index_url, next_activities
 from stations.models.stations import STATION_PAGE_CONTEXT
 
 # How many upcoming activities a station page lists before linking to the rest.
@@ -17,10 +17,10 @@ modeladmin_register(SignupAdmin)
 
 @hooks.register(STATION_PAGE_CONTEXT)
 def station_activities_context(*, page, request) -> dict:
-    index = activities_index()
+    index_url = activities_index_url()
     return {
         "upcoming_activities": next_activities(limit=UPCOMING_SHOWN, station=page),
-        "activities_url": f"{index.url}?station={page.pk}" if index else None,
+        "activities_url": f"{index_url}?station={page.pk}" if index_url else None,
         "calendar_url": calendar_url(page),
     }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from stations import standard
-from stations.models import Area, StandardCheck, StationPage, StationPhoto, VolunteerTeam
+from stations.models import StandardCheck, StationPage, StationPhoto, VolunteerTeam
 
 
 @dataclass
@@ -36,29 +36,49 @@ class StationProfile:
     # Where the directory lists the stations nearest this one.
     nearby_url: str
 
+    @property
+    def images(self) -> list:
+        """The evidence images and photos shown, for their renditions to be read in one query
+        (with the rest of the page's: StationPage.get_context)."""
+        evidence = [row.check.evidence_image for row in self.checklist if row.check]
+        return [image for image in evidence if image] + [photo.image for photo in self.photos]
+
+
+# The references the page and its JSON-LD name: its type, street, district and community.
+REFERENCES = ("station_type", "street", "district", "community")
+
+
+def read_references(station: StationPage) -> None:
+    """Put the station's type and areas on it, read in one query. A preview keeps those the
+    editor changed (read as the page asks for them)."""
+    row = (
+        StationPage.objects.filter(pk=station.pk)
+        .select_related(*REFERENCES)
+        .only(*REFERENCES)
+        .first()
+    )
+    if row is None:
+        return
+    for name in REFERENCES:
+        if getattr(row, f"{name}_id") == getattr(station, f"{name}_id"):
+            setattr(station, name, getattr(row, name))
+
 
 def station_profile(*, station: StationPage) -> StationProfile:
-    # Renditions are prefetched so a page with many photos costs no more queries than one.
+    # A fixed number of queries however many checks, teams and photos; the images' renditions
+    # are read by the page with the others it shows (StationProfile.images).
     checks = list(
-        station.standard_checks.select_related("evidence_image", "evidence_document")
-        .prefetch_related("evidence_image__renditions")
-        .order_by("sort_order")
+        station.standard_checks.select_related("evidence_image", "evidence_document").order_by(
+            "sort_order"
+        )
     )
     by_item = {check.item: check for check in checks}
     teams = list(station.teams.select_related("parent").order_by("level", "sort_order"))
-    photos = list(
-        station.photos.select_related("image")
-        .prefetch_related("image__renditions")
-        .order_by("sort_order")
-    )
+    photos = list(station.photos.select_related("image").order_by("sort_order"))
     # The page's sharing image (StationPage.sharing_image) reads these rather than asking again.
     station.photos_in_order = photos
-    # Street and district in one query; the template and the JSON-LD both read them.
-    areas = Area.objects.in_bulk([pk for pk in (station.street_id, station.district_id) if pk])
-    if station.street_id in areas:
-        station.street = areas[station.street_id]
-    if station.district_id in areas:
-        station.district = areas[station.district_id]
+    # The template and the JSON-LD both read them.
+    read_references(station)
     index_url = station.get_parent().url
     return StationProfile(
         assessment=standard.assess(checks),

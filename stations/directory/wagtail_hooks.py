@@ -3,9 +3,10 @@
 from wagtail import hooks
 
 from stations.directory.station_page import station_profile
-from stations.models.stations import STATION_PAGE_CONTEXT
+from stations.models.stations import SHOWN_IMAGES, STATION_PAGE_CONTEXT
 
 
 @hooks.register(STATION_PAGE_CONTEXT)
 def station_profile_context(*, page, request) -> dict:
-    return {"profile": station_profile(station=page)}
+    profile = station_profile(station=page)
+    return {"profile": profile, SHOWN_IMAGES: profile.images}

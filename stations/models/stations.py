@@ -33,6 +33,9 @@ from stations.validators import validate_latitude, validate_longitude, validate_
 # function here with @hooks.register(STATION_PAGE_CONTEXT), called as fn(page=…, request=…) and
 # returning entries for the template's context, so this shared model imports no feature.
 STATION_PAGE_CONTEXT = "station_page_context"
+# An entry a hook may add: the images its other entries show, whose renditions the page then
+# reads in one query for all the hooks together.
+SHOWN_IMAGES = "shown_images"
 
 
 class StationPage(SiteSearchable, DemoContentMixin, Page):
@@ -189,9 +192,17 @@ class StationPage(SiteSearchable, DemoContentMixin, Page):
         return self.standard_valid_until is not None and self.standard_valid_until >= today
 
     def get_context(self, request, *args, **kwargs):
+        from home.base.page_links import attach_parent
+        from home.base.renditions import prefetch_renditions
+
         context = super().get_context(request, *args, **kwargs)
+        attach_parent(self)  # the breadcrumb's directory
+        images = []
         for contribute in hooks.get_hooks(STATION_PAGE_CONTEXT):
-            context.update(contribute(page=self, request=request))
+            entries = dict(contribute(page=self, request=request))
+            images += entries.pop(SHOWN_IMAGES, [])
+            context.update(entries)
+        prefetch_renditions(images)
         return context
 
     def structured_data(self, request):

@@ -22,6 +22,7 @@ from home.base.inputs import (
     validate_multiline_text,
     validate_text,
 )
+from home.base.restrictions import exclude_private
 from stations.antispam import HONEYPOT_MESSAGE, HONEYPOT_NAME, honeypot_field, honeypot_tripped
 from stations.models import StationPage, VolunteerTeam
 from stations.validators import MobileField
@@ -56,7 +57,7 @@ def station_from_param(raw) -> StationPage:
             params={"value": raw[:20]},
             code="bad_station",
         )
-    station = StationPage.objects.live().public().filter(pk=int(raw)).first()
+    station = exclude_private(StationPage.objects.live()).filter(pk=int(raw)).first()
     if station is None:
         # Unknown and unpublished look the same: a draft station is not open for registration.
         raise ValidationError(

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Sum, When, Window
 from django.utils import timezone
 
-from stations.models import StationVolunteer, StationYearHours
+from stations.models import StationPage, StationVolunteer, StationYearHours
 
 HONOUR_LIST_LENGTH = 20
 
@@ -27,34 +27,45 @@ class StationService:
 
 
 def station_service(station, *, year=None) -> StationService:
-    """Two small queries whatever the number of records (a third only when someone chose the
-    honour list): the station's volunteers' totals, and this year's row."""
+    """One query whatever the number of records or names: the station's row joined to each of
+    its volunteers' totals, with the sums over them all (window functions), this year's row and,
+    first in the order, up to HONOUR_LIST_LENGTH of those who chose the honour list."""
     year = year or timezone.localdate().year
-    counted = Q(confirmed_hours__gt=0)
-    per_volunteer = StationVolunteer.objects.filter(station=station).aggregate(
-        in_all=Sum("confirmed_hours"),
-        volunteers=Count("pk", filter=counted),
-        honoured=Count("pk", filter=counted & Q(honour_list=True)),
-    )
-    this_year = (
-        StationYearHours.objects.filter(station=station, year=year)
-        .values_list("confirmed_hours", flat=True)
-        .first()
-    )
-    honour = []
-    if per_volunteer["honoured"]:
-        honour = list(
-            StationVolunteer.objects.filter(station=station, honour_list=True)
-            .filter(counted)
-            .exclude(volunteer__name="")
-            .order_by("-confirmed_hours", "pk")
-            .values_list("volunteer__name", "confirmed_hours")[:HONOUR_LIST_LENGTH]
+    hours = "station_volunteers__confirmed_hours"
+    counted = Q(**{f"{hours}__gt": 0})
+    # Named: a volunteer without a name has nothing to show (a blank name sorts below any other).
+    on_list = counted & Q(station_volunteers__honour_list=True)
+    on_list &= Q(station_volunteers__volunteer__name__gt="")
+    rows = list(
+        StationPage.objects.filter(pk=station.pk)
+        .annotate(
+            in_all=Window(Sum(hours)),
+            volunteers=Window(Sum(Case(When(counted, then=1), default=0))),
+            this_year=Subquery(
+                StationYearHours.objects.filter(station=OuterRef("pk"), year=year).values(
+                    "confirmed_hours"
+                )[:1]
+            ),
+            shown=Case(When(on_list, then=True), default=False, output_field=BooleanField()),
         )
+        .order_by("-shown", f"-{hours}", "station_volunteers__pk")
+        .values_list(
+            "station_volunteers__volunteer__name",
+            hours,
+            "in_all",
+            "volunteers",
+            "this_year",
+            "shown",
+        )[:HONOUR_LIST_LENGTH]
+    )
+    _name, _hours, in_all, volunteers, this_year, _shown = (
+        rows[0] if rows else (None, None, None, 0, None, False)
+    )
     return StationService(
         hours_this_year=this_year or Decimal("0"),
-        hours_in_all=per_volunteer["in_all"] or Decimal("0"),
-        volunteers=per_volunteer["volunteers"],
-        honour_list=honour,
+        hours_in_all=in_all or Decimal("0"),
+        volunteers=volunteers or 0,
+        honour_list=[(name, given) for name, given, *_totals, shown in rows if shown],
     )
 
 

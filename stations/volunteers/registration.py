@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from home.base import page_links
 from home.base.restrictions import exclude_private, is_public
 from stations import autofill
 from stations.antispam import RateLimit, count_submission, rate_limit_message
@@ -52,16 +53,22 @@ def registration_form_for(*, station) -> RegistrationFormPage | None:
 
 def registration_url(*, station) -> str | None:
     """The registration form with this station chosen, or None when there is no form."""
-    form_page = registration_form_for(station=station)
-    if form_page is None:
+
+    def form_url():
+        form_page = registration_form_for(station=station)
+        return form_page.url if form_page is not None else None
+
+    # The same form for every station of a directory: cached per directory with the page tree.
+    directory_path = station.path[: -Page.steplen]
+    url = page_links.remember(f"registration-form:{directory_path}", form_url)
+    if url is None:
         return None
-    return f"{form_page.url}?station={station.pk}"
+    return f"{url}?station={station.pk}"
 
 
 def directory_url() -> str | None:
     """Where residents choose a station: the live station directory, if there is one."""
-    index = StationIndexPage.objects.live().public().order_by("path").first()
-    return index.url if index is not None else None
+    return page_links.first_live_url(StationIndexPage)
 
 
 # --- storing ----------------------------------------------------------------------------------

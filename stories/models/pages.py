@@ -233,8 +233,14 @@ class StoryPage(SiteSearchable, DemoContentMixin, Page):
         return self.search_description or self.summary
 
     def get_context(self, request, *args, **kwargs):
-        from stories.listing import related_stories
+        from home.base.page_links import attach_parent
+        from home.base.renditions import prefetch_renditions
+        from stories.listing import covers, read_references, related_stories
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_stories"] = related_stories(story=self, limit=3)
+        attach_parent(self)  # the breadcrumb's index
+        read_references(self)
+        related = related_stories(story=self, limit=3)
+        prefetch_renditions(covers([self, *related]))
+        context["related_stories"] = related
         return context

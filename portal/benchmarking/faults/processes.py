@@ -8,7 +8,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 
 import redis
 from django.db import connections
@@ -168,12 +167,10 @@ class LoggedServer(GunicornServer):
     """GunicornServer run with the project's gunicorn.conf.py, its workers' own output (Django's
     log, tracebacks included) captured into the error log, and the access log kept in a file."""
 
-    def __init__(self, *, config: str | Path | None = None, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.access_log_path = self.log_path.with_suffix(".access.log")
         self.command += ["--capture-output", f"--access-logfile={self.access_log_path}"]
-        if config:
-            self.command.append(f"--config={config}")
 
     def error_log(self) -> str:
         try:

@@ -272,13 +272,21 @@ class ActivityPage(SiteSearchable, DemoContentMixin, Page):
         return activity_data(self, request)
 
     def sharing_image(self):
-        first = self.images.select_related("image").order_by("sort_order").first()
+        images = getattr(self, "images_in_order", None)  # read by the page's context already
+        if images is not None:
+            first = images[0] if images else None
+        else:
+            first = self.images.select_related("image").order_by("sort_order").first()
         return (first.image, first.caption or self.title) if first else None
 
     def get_context(self, request, *args, **kwargs):
+        from home.base.page_links import attach_parent
+        from stations.activities.activity_page import read_page_parts
         from stations.activities.views import activity_context
 
         context = super().get_context(request, *args, **kwargs)
+        attach_parent(self)  # the breadcrumb's activity list
+        read_page_parts(self, preview=getattr(request, "is_preview", False))
         context.update(activity_context(activity=self, request=request))
         return context
 
