@@ -134,10 +134,11 @@ class PageCacheMiddleware:
     def respond(self, request):
         if request.path.startswith(self.excluded):
             return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            # POSTs to pages find their site in routing.serve; the rest (a sign-up) need none.
+            return self.get_response(request)
         # The site for Wagtail's lookups from a per-process map rather than a query each time.
         routing.site_for_request(request)
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
         key = None
         if settings.PAGE_CACHE_SECONDS > 0 and _anonymous(request):
             full_path = request.get_full_path()

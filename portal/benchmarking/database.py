@@ -10,7 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 from django.db import connection
 from django.test.utils import override_settings
 
-BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+BENCH_CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    for alias in ("default", "pages")
+}
 
 
 def analyse_tables() -> None:
