@@ -9,10 +9,12 @@ class HomeConfig(AppConfig):
     def ready(self):
         # Cached pages, links, menus and the list of private pages are dropped when the page
         # tree or other content changes.
+        from home import menus
         from home.base import content, restrictions
 
         # The content version keys cached pages (portal/page_cache.py).
         content.connect_signals()
+        menus.connect_signals()
         restrictions.connect_signals()
         register_search_types()
 

@@ -17,3 +17,7 @@ def site_sections(site) -> list[Page]:
         sections = list(site.root_page.get_children().live().public().in_menu())
         cache.set(key, sections, CACHE_SECONDS)
     return sections
+
+
+def connect_signals() -> None:
+    page_links.connect_signals()

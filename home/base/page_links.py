@@ -1,23 +1,24 @@
 """Links that pages show to other pages (a page's parent in its breadcrumb, a section's index
 behind “查看全部”, the form a station links to), cached until the page tree changes.
 
-Each costs a query when read from the database, on nearly every page: the content version
-(home.base.content: bumped on every publish, unpublish, move, save or delete of a page, view
-restriction or site, among other content) keys them instead (the section menu, home.menus, is
-cached under the same version).
+Each costs a query when read from the database, on nearly every page: a tree version, bumped on
+every publish, unpublish, move, save or delete of a page, view restriction or site, keys them
+instead (the section menu, home.menus, is cached under the same version). Not the content
+version (home.base.content): snippets and reference data, which it also counts, change no link.
 """
 
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.base import cache_versions
-from home.base.content import CONTENT_VERSION
 from home.base.restrictions import exclude_private
 
-TREE_VERSION = CONTENT_VERSION
+TREE_VERSION = "site:sections"
 CACHE_SECONDS = 60 * 60
 
 T = TypeVar("T")
@@ -58,3 +59,18 @@ def first_live_url(model) -> str | None:
         return page.url if page is not None else None
 
     return remember(f"first:{model._meta.label_lower}", read)
+
+
+def _tree_changed(sender=None, instance=None, **kwargs):
+    if isinstance(instance, Page | PageViewRestriction | Site):
+        cache_versions.bump(TREE_VERSION)
+
+
+def connect_signals() -> None:
+    uid = "home.base.page_links"
+    page_published.connect(_tree_changed, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(_tree_changed, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(_tree_changed, dispatch_uid=f"{uid}.moved")
+    # Saves cover pages made outside the publishing workflow (imports, the shell, factories).
+    post_save.connect(_tree_changed, dispatch_uid=f"{uid}.saved")
+    post_delete.connect(_tree_changed, dispatch_uid=f"{uid}.deleted")
