@@ -219,25 +219,13 @@ def sign_up(*, activity=None, activity_id=None, name, mobile, now=None) -> Signu
     token = new_token()
     if activity is not None:
         activity_id = activity.pk
+    fields = {"activity_id": activity_id, "name": name, "mobile": mobile, "now": now}
+    fields |= {"created_at": given_now, "token": token}
     if connection.vendor == "postgresql":
-        made = _sign_up_in_one_statement(
-            activity_id=activity_id,
-            name=name,
-            mobile=mobile,
-            now=now,
-            created_at=given_now,
-            token=token,
-        )
+        made = _sign_up_in_one_statement(**fields)
         if made is not None:
             return made
-    return _sign_up_by_the_rules(
-        activity_id=activity_id,
-        name=name,
-        mobile=mobile,
-        now=now,
-        created_at=given_now,
-        token=token,
-    )
+    return _sign_up_by_the_rules(**fields)
 
 
 def _sign_up_by_the_rules(*, activity_id, name, mobile, now, created_at, token) -> SignupResult:

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
+from home.base import references
 from home.base.filters import FilteredListing, QuickSelect, filtered_listing, pick_one
 from home.base.renditions import prefetch_renditions
 from home.base.restrictions import exclude_private
@@ -97,19 +98,8 @@ STATION_FIELDS = ("station__title", "station__url_path")
 
 
 def read_references(story: StoryPage) -> None:
-    """Put the story's award, occasion, district, cover image and station on it, read in one
-    query. A preview keeps those the editor changed (read as the page asks for them)."""
-    row = (
-        StoryPage.objects.filter(pk=story.pk)
-        .select_related(*REFERENCES)
-        .only(*REFERENCES, *STATION_FIELDS)
-        .first()
-    )
-    if row is None:
-        return
-    for name in REFERENCES:
-        if getattr(row, f"{name}_id") == getattr(story, f"{name}_id"):
-            setattr(story, name, getattr(row, name))
+    """Put the story's award, occasion, district, cover image and station on it, in one query."""
+    references.read_references(story, REFERENCES, *STATION_FIELDS)
 
 
 def covers(stories) -> list:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from home.base import references
 from stations import standard
 from stations.models import StandardCheck, StationPage, StationPhoto, VolunteerTeam
 
@@ -49,19 +50,8 @@ REFERENCES = ("station_type", "street", "district", "community")
 
 
 def read_references(station: StationPage) -> None:
-    """Put the station's type and areas on it, read in one query. A preview keeps those the
-    editor changed (read as the page asks for them)."""
-    row = (
-        StationPage.objects.filter(pk=station.pk)
-        .select_related(*REFERENCES)
-        .only(*REFERENCES)
-        .first()
-    )
-    if row is None:
-        return
-    for name in REFERENCES:
-        if getattr(row, f"{name}_id") == getattr(station, f"{name}_id"):
-            setattr(station, name, getattr(row, name))
+    """Put the station's type and areas on it, read in one query."""
+    references.read_references(station, REFERENCES)
 
 
 def station_profile(*, station: StationPage) -> StationProfile:
