@@ -3,7 +3,8 @@
 The Chinese segmenter's dictionary takes about a second to load (several when jieba has to
 rebuild its cache file, e.g. in a fresh temp folder), and the first search in a new process used
 to wait for it. Smaller first-use costs go with it: the URL conf's imports and compiled patterns,
-and the page templates with everything they extend and include.
+the page templates with everything they extend and include, and the translation catalogs,
+merged into one dictionary per language (portal/translations.py).
 
 portal/wsgi.py calls `warm_up()`, and only servers import that module (gunicorn, runserver,
 uWSGI, mod_wsgi), so the test suite and management commands never pay for it. Nothing here
@@ -36,6 +37,7 @@ def warm_up() -> dict[str, float]:
         ("segmenter", _segmenter),
         ("urls", _urls),
         ("templates", _templates),
+        ("translations", _translations),
     ):
         started = time.perf_counter()
         try:
@@ -52,6 +54,12 @@ def _segmenter() -> None:
     analysis.segmenter()
     analysis.index_tokens(SAMPLE_TEXT)
     analysis.query_tokens(SAMPLE_TEXT)
+
+
+def _translations() -> None:
+    from portal.translations import flatten_languages
+
+    flatten_languages()
 
 
 def _urls() -> None:

@@ -93,7 +93,7 @@ def listed_stories() -> QuerySet:
 
 
 # What a story's own page shows of the rows it names (the station by its title and link).
-REFERENCES = ("award", "occasion", "district", "cover_image", "station")
+REFERENCES = StoryPage.routing_select_related
 STATION_FIELDS = ("station__title", "station__url_path")
 
 

@@ -1,9 +1,12 @@
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from stations.models.stations import SHOWN_IMAGES, STATION_PAGE_CONTEXT
+from home.base import memo
+from home.base.renditions import prefetch_renditions
+from stations.models.stations import STATION_PAGE_CONTEXT
 from stories.listing import covers, latest_stories
 from stories.models import Award, Occasion
 
@@ -42,5 +45,15 @@ STORIES_SHOWN = 10
 @hooks.register(STATION_PAGE_CONTEXT)
 def station_stories_context(*, page, request) -> dict:
     """A station's page lists the stories about it (stations name no story code)."""
-    stories = latest_stories(limit=STORIES_SHOWN, station=page)
-    return {"station_stories": stories, SHOWN_IMAGES: covers(stories)}
+
+    # Read only when the page's kept fragment of them is not there (station_page.html), then
+    # kept with their covers' renditions.
+    def stories():
+        return memo.remember("station-stories", page.pk, read, request=request)
+
+    def read():
+        found = latest_stories(limit=STORIES_SHOWN, station=page)
+        prefetch_renditions(covers(found))
+        return found
+
+    return {"station_stories": SimpleLazyObject(stories)}

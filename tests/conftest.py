@@ -18,15 +18,17 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: rate limits, cached menus and maps do not leak;
-    nor do the per-process maps keyed on cache versions (sites, private pages), whose rows a
-    test's rollback takes back."""
-    from home.base import restrictions, routing
+    nor do the per-process maps keyed on cache versions (sites, private pages, the content
+    memo), whose rows a test's rollback takes back."""
+    from home.base import memo, restrictions, routing
 
     for memory in (cache, routing._sites, restrictions._known):
         memory.clear()
+    memo.forget()
     yield
     for memory in (cache, routing._sites, restrictions._known):
         memory.clear()
+    memo.forget()
 
 
 @shared_fixture

@@ -82,13 +82,17 @@ def _lookup(name: str) -> tuple[bool, CacheVersion | None]:
     return True, scope.get(name)
 
 
+def readable_current(name: str) -> tuple[bool, str]:
+    """(whether the tokens could be read, the token: "0" for a name never bumped)."""
+    readable, row = _lookup(name)
+    return readable, row.token if row is not None else "0"
+
+
 def current(name: str) -> str:
     """The token to build cache keys on ("0" for a name never bumped). While the database is
     unreachable each call makes up a token of its own, so nothing is found under it."""
-    readable, row = _lookup(name)
-    if not readable:
-        return uuid.uuid4().hex[:12]
-    return row.token if row is not None else "0"
+    readable, token = readable_current(name)
+    return token if readable else uuid.uuid4().hex[:12]
 
 
 def changed_at(name: str):

@@ -19,7 +19,7 @@ from wagtail import views as wagtail_views
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
-from home.base import cache_versions, restrictions
+from home.base import cache_versions, memo, restrictions
 from home.base.content import SITES_VERSION
 
 _SITES_KEPT = 64
@@ -53,6 +53,21 @@ def route(request, path: str):
         raise Http404
     root = site.root_page
     components = [component for component in path.split("/") if component]
+    # Which page a path names changes only with the content: kept per process until it does
+    # (home/base/memo.py); a path that names none is not kept.
+    target, page, public = memo.remember(
+        "route", (root.pk, tuple(components)), lambda: _find(root, components), request=request
+    )
+    if public:
+        # The restrictions' cache already says none covers this page: spare Wagtail's check its
+        # two queries (ancestors and restrictions).
+        page.get_view_restrictions = _no_view_restrictions
+    return page.route(request, components[target:])
+
+
+def _find(root, components: list[str]) -> tuple[int, Page, bool]:
+    """(how many components lead to the page that routes the rest, that page, whether no view
+    restriction covers it); Http404 when the first component names no page."""
     chain = [(root.pk, root.content_type_id, root.path, None)]
     if components:
         rows = Page.objects.filter(
@@ -85,14 +100,22 @@ def route(request, path: str):
                 continue
             target = index
             break
-    pk, content_type_id, page_path, _alias = chain[target]
+    pk, content_type_id, _page_path, _alias = chain[target]
+    if target < len(components) and not issubclass(
+        ContentType.objects.get_for_id(content_type_id).model_class() or Page, RoutablePageMixin
+    ):
+        # The path goes on below a page with no routes of its own: a 404 from page.route, and
+        # not worth keeping.
+        raise Http404
     model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-    page = root.specific if pk == root.pk else model._base_manager.get(pk=pk)
-    if not any(alias for *_, alias in chain[: target + 1]) and restrictions.is_public(page):
-        # The restrictions' cache already says none covers this page: spare Wagtail's check its
-        # two queries (ancestors and restrictions).
-        page.get_view_restrictions = _no_view_restrictions
-    return page.route(request, components[target:])
+    if pk == root.pk:
+        page = root.specific
+    else:
+        # The rows the page's own view shows of what it names come in the same query.
+        pages = model._base_manager.select_related(*getattr(model, "routing_select_related", ()))
+        page = pages.get(pk=pk)
+    public = not any(alias for *_, alias in chain[: target + 1]) and restrictions.is_public(page)
+    return target, page, public
 
 
 def serve(request, path):

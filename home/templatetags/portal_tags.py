@@ -52,3 +52,41 @@ def sharing_meta(context):
     if page is None or request is None or not hasattr(page, "get_full_url"):
         return {"meta": None}
     return {"meta": build(page.specific_deferred, request)}
+
+
+class KeptFragmentNode(template.Node):
+    def __init__(self, nodelist, name, key, daily):
+        self.nodelist, self.name, self.key, self.daily = nodelist, name, key, daily
+
+    def render(self, context):
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import get_language
+
+        from home.base import memo
+
+        key = (self.key.resolve(context), get_language())
+        html = memo.remember(
+            f"fragment:{self.name}",
+            key,
+            lambda: str(self.nodelist.render(context)),
+            request=context.get("request"),
+            daily=self.daily,
+        )
+        return mark_safe(html)  # noqa: S308 -- the nodelist's own output, escaped as it rendered
+
+
+@register.tag
+def kept_fragment(parser, token):
+    """{% kept_fragment "name" key [daily] %}…{% endkept_fragment %}: the enclosed part, rendered
+    once per content version (and language; and day with `daily`) in each process and kept
+    (home/base/memo.py). Only for parts that show content alone: nothing live, nothing of the
+    visitor's (no CSRF token, no form), nothing that is not in the key."""
+    bits = token.split_contents()
+    if len(bits) not in (3, 4) or (len(bits) == 4 and bits[3] != "daily"):
+        raise template.TemplateSyntaxError(
+            'Usage: {% kept_fragment "name" key [daily] %}…{% endkept_fragment %}'
+        )
+    name = bits[1].strip("\"'")
+    nodelist = parser.parse(("endkept_fragment",))
+    parser.delete_first_token()
+    return KeptFragmentNode(nodelist, name, parser.compile_filter(bits[2]), len(bits) == 4)

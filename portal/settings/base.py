@@ -231,6 +231,9 @@ else:
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_LIVE_SECONDS = int(os.environ.get("PAGE_CACHE_LIVE_SECONDS", "30"))
+# What pages derive from content alone (a URL's page, a station's checklist, teams, photos and
+# stories), kept in each process until the content version changes (home/base/memo.py).
+CONTENT_MEMO = os.environ.get("CONTENT_MEMO", "1") != "0"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

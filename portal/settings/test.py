@@ -16,6 +16,9 @@ CACHES = {
 # Pages are rendered afresh in tests, which change content inside transactions that never commit;
 # tests/portal/test_page_cache.py turns the page cache on where it is the subject.
 PAGE_CACHE_SECONDS = 0
+# Likewise what pages derive from content (so a test's query counts do not depend on what an
+# earlier request left); tests/home/test_memo.py turns it on.
+CONTENT_MEMO = False
 # Uploads stay in a temporary folder even when MEDIA_S3_* is exported in the shell: the tests
 # that use object storage start their own local stub (tests/portal/test_uploads_s3.py).
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405

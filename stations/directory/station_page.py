@@ -46,7 +46,7 @@ class StationProfile:
 
 
 # The references the page and its JSON-LD name: its type, street, district and community.
-REFERENCES = ("station_type", "street", "district", "community")
+REFERENCES = StationPage.routing_select_related
 
 
 def read_references(station: StationPage) -> None:

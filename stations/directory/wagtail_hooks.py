@@ -2,11 +2,25 @@
 
 from wagtail import hooks
 
+from home.base import memo
+from home.base.renditions import prefetch_renditions
 from stations.directory.station_page import station_profile
 from stations.models.stations import SHOWN_IMAGES, STATION_PAGE_CONTEXT
 
 
 @hooks.register(STATION_PAGE_CONTEXT)
 def station_profile_context(*, page, request) -> dict:
-    profile = station_profile(station=page)
+    # Content only (checks, teams, photos), kept until it changes; the verdict depends on the
+    # date (a check goes stale after 12 months).
+    profile = memo.remember(
+        "station-profile", page.pk, lambda: _profile(page), request=request, daily=True
+    )
+    page.photos_in_order = profile.photos  # the sharing image reads them (a kept copy or not)
     return {"profile": profile, SHOWN_IMAGES: profile.images}
+
+
+def _profile(page):
+    # Kept with the images' renditions, so a kept copy costs no rendition query either.
+    profile = station_profile(station=page)
+    prefetch_renditions(profile.images)
+    return profile

@@ -150,6 +150,9 @@ class StationPage(SiteSearchable, DemoContentMixin, Page):
 
     parent_page_types = ["stations.StationIndexPage"]
     subpage_types = []
+    # Its type and areas, which the page and its JSON-LD name, read with the page by the router
+    # (home/base/routing.py); stations/directory/station_page.py reads them for previews.
+    routing_select_related = ("station_type", "street", "district", "community")
 
     class Meta:
         verbose_name = _("志愿服务站点")

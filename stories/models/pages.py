@@ -173,6 +173,9 @@ class StoryPage(SiteSearchable, DemoContentMixin, Page):
 
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
+    # What the page shows of the rows it names, read with the page by the router
+    # (home/base/routing.py); stories/listing.py reads them for previews.
+    routing_select_related = ("award", "occasion", "district", "cover_image", "station")
 
     class Meta:
         verbose_name = _("嘉许故事")

@@ -14,7 +14,7 @@ def test_warm_up_loads_the_segmenter_and_compiles_the_page_templates(monkeypatch
     monkeypatch.setattr(analysis, "_segmenter", None)  # as in a fresh process
     timings = warmup.warm_up()
     assert analysis._segmenter is not None
-    assert set(timings) == {"segmenter", "urls", "templates"}
+    assert set(timings) == {"segmenter", "urls", "templates", "translations"}
     cached = {
         name
         for loader in engines["django"].engine.template_loaders
@@ -30,7 +30,7 @@ def test_a_failing_step_is_logged_and_the_others_still_run(monkeypatch, caplog):
 
     monkeypatch.setattr(warmup, "_segmenter", broken)
     timings = warmup.warm_up()
-    assert set(timings) == {"segmenter", "urls", "templates"}
+    assert set(timings) == {"segmenter", "urls", "templates", "translations"}
     assert "Warm-up step segmenter failed" in caplog.text
 
 

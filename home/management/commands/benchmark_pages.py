@@ -49,12 +49,20 @@ POSTGRES_NAME = "portal_bench_pages"
 SEARCHES = ("志愿服务", "党群服务中心")
 NEARBY = "nearby.json?lat=23.13&lng=113.26"
 PROBES = 3  # requests after the first, before the load: status, size, queries
-MODES = {"cold": {"PAGE_CACHE_SECONDS": "0"}, "cached": {}}
-MODE_TEXT = {"cold": "page cache off (PAGE_CACHE_SECONDS=0)", "cached": "page cache on (default)"}
+MODES = {
+    "bare": {"PAGE_CACHE_SECONDS": "0", "CONTENT_MEMO": "0"},
+    "cold": {"PAGE_CACHE_SECONDS": "0"},
+    "cached": {},
+}
+MODE_TEXT = {
+    "bare": "page cache and content memo off (PAGE_CACHE_SECONDS=0 CONTENT_MEMO=0)",
+    "cold": "page cache off (PAGE_CACHE_SECONDS=0)",
+    "cached": "page cache on (default)",
+}
 # What the servers never take from this shell: the benchmark's own database, cache and files,
 # and no real search cluster, bucket or redirect setting.
-DROPPED = {"DATABASE_URL", "REDIS_URL", "PAGE_CACHE_SECONDS", "STATIC_ROOT", "MEDIA_ROOT",
-           "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE"}  # fmt: skip
+DROPPED = {"DATABASE_URL", "REDIS_URL", "PAGE_CACHE_SECONDS", "CONTENT_MEMO", "STATIC_ROOT",
+           "MEDIA_ROOT", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE"}  # fmt: skip
 DROPPED_PREFIXES = ("ELASTICSEARCH_", "MEDIA_S3_")
 
 
