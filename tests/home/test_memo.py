@@ -106,7 +106,7 @@ def test_kept_fragment_renders_once_per_version_and_key(memo_on):
 
 def test_kept_fragment_says_how_it_is_used():
     with pytest.raises(TemplateSyntaxError, match="kept_fragment"):
-        Template("{% load portal_tags %}{% kept_fragment \"t\" %}x{% endkept_fragment %}")
+        Template('{% load portal_tags %}{% kept_fragment "t" %}x{% endkept_fragment %}')
     with pytest.raises(TemplateSyntaxError, match="kept_fragment"):
         Template('{% load portal_tags %}{% kept_fragment "t" k weekly %}x{% endkept_fragment %}')
 
