@@ -177,6 +177,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif os.environ.get("DATABASE_PREPARE_THRESHOLD"):
+    # PostgreSQL: let psycopg prepare statements run this many times on a connection (the
+    # sign-up statement asks to be prepared at once: stations/signup.py). Off by default, as in
+    # Django, for connection poolers that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21).
+    if not os.environ["DATABASE_PREPARE_THRESHOLD"].isdigit():
+        raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD takes a whole number, e.g. 5.")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(
+        os.environ["DATABASE_PREPARE_THRESHOLD"]
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
