@@ -124,3 +124,24 @@ def test_elasticsearch_keeps_the_database_index_as_its_fallback():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["search.backends.database", "portal_"]
+
+
+def print_database_options(**env):
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    return run_manage(
+        "shell",
+        "-c",
+        code,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        **env,
+    )
+
+
+def test_prepared_statements_are_off_unless_a_threshold_is_given():
+    assert "prepare_threshold" not in print_database_options(DATABASE_PREPARE_THRESHOLD="").stdout
+    assert "'prepare_threshold': 5" in print_database_options(DATABASE_PREPARE_THRESHOLD="5").stdout
+    refused = print_database_options(DATABASE_PREPARE_THRESHOLD="五")
+    assert refused.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD takes a whole number" in refused.stderr
