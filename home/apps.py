@@ -10,12 +10,14 @@ class HomeConfig(AppConfig):
         # Cached pages, links, menus and the list of private pages are dropped when the page
         # tree or other content changes.
         from home import menus
-        from home.base import content, restrictions
+        from home.base import content, restrictions, slugs
 
         # The content version keys cached pages (portal/page_cache.py).
         content.connect_signals()
         menus.connect_signals()
         restrictions.connect_signals()
+        # New pages with Chinese titles get pinyin slugs, however they are made.
+        slugs.connect_signals()
         register_search_types()
 
 

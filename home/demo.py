@@ -17,6 +17,7 @@ from wagtail.models import Page, Site
 
 from home.base.choices import Level
 from home.base.demo import DemoReport, ensure_child, text_to_paragraphs
+from home.base.slugs import pinyin_slug
 from home.models import (
     HomePage,
     PolicyAttachment,
@@ -107,8 +108,14 @@ def _attach_source(page: PolicyDocumentPage, path: Path):
 
 def ensure_policy(index: PolicyIndexPage, entry: dict, *, seeds_dir: Path, report: DemoReport):
     source = seeds_dir / entry["file"] if entry.get("file") else None
-    slug = source.stem if source else slugify(entry["title"], allow_unicode=True)[:80]
-    existing = PolicyDocumentPage.objects.child_of(index).filter(slug=slug).first()
+    if source:
+        known = [source.stem]
+    else:
+        # New sites get the pinyin slug (home/base/slugs.py); one loaded before pinyin slugs
+        # keeps the Chinese slug its pages have, and is found by it.
+        known = [pinyin_slug(entry["title"]), slugify(entry["title"], allow_unicode=True)[:80]]
+    slug = known[0] or known[1]
+    existing = PolicyDocumentPage.objects.child_of(index).filter(slug__in=known).first()
     if existing:
         report.record(False, entry["title"])
         return existing

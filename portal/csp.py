@@ -3,8 +3,8 @@
 The directives live in settings (CONTENT_SECURITY_POLICY, or CONTENT_SECURITY_POLICY_REPORT_ONLY
 when CSP_REPORT_ONLY is set). This middleware adds to them, once at start-up:
 
-- the hosts the station map's tiles come from (settings.MAP_TILES, `{s}` expanded to each
-  subdomain letter, as Leaflet does) to img-src;
+- the hosts the station map's tiles come from (settings.MAP_TILES: its url and retina_url, `{s}`
+  expanded to each subdomain letter, as Leaflet does) to img-src;
 - the host uploads are served from, when MEDIA_URL is absolute (object storage), to img-src
   and media-src.
 
@@ -81,7 +81,11 @@ def report_uri_directive(uri: str) -> dict:
 def start_up_sources() -> dict[str, list[str]]:
     """What the current settings add to the policy's directives (see the module docstring)."""
     tiles = getattr(settings, "MAP_TILES", None) or {}
-    images = tile_origins(tiles.get("url", ""), tiles.get("subdomains", ""))
+    images = [
+        origin
+        for url in (tiles.get("url", ""), tiles.get("retina_url", ""))
+        for origin in tile_origins(url, tiles.get("subdomains", ""))
+    ]
     media = url_origin(settings.MEDIA_URL)
     sources: dict[str, list[str]] = {}
     if images or media:

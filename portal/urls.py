@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.base import routing
-from portal.views import robots_txt
+from portal.views import favicon_ico, robots_txt
 from search import views as search_views
 from stations.activities import calendar_views, checkin_views
 from stations.activities import views as activity_views
@@ -42,6 +42,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon_ico"),
     # Image renditions when uploads are on the file system and no web server answered first.
     path("", include("portal.media")),
 ]
@@ -55,9 +56,10 @@ if settings.DEBUG:
 
 urlpatterns += [
     # Wagtail's page URLs cannot hold a dot, so the station directory's data files (its
-    # nearby.json and map.geojson) are matched here, in front of the page tree.
+    # nearby.json, map.geojson and basemap.geojson) are matched here, in front of the page tree.
     re_path(
-        r"^(?P<page_path>(?:[\w\-]+/)*)(?P<filename>nearby\.json|map\.geojson)$",
+        r"^(?P<page_path>(?:[\w\-]+/)*)"
+        r"(?P<filename>nearby\.json|map\.geojson|basemap\.geojson)$",
         station_views.directory_data,
         name="station_directory_data",
     ),

@@ -1,4 +1,6 @@
 import sys
+from functools import cache
+from pathlib import Path
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -6,15 +8,16 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
-# Crawlers may read everything public; the admin, search results and the residents' private
-# sign-up links are not for indexing.
+# Crawlers may read everything public; the admin and the residents' private pages (sign-up
+# links, 我的志愿服务) are not for them. Search results are not disallowed: they say noindex
+# themselves (meta tag and X-Robots-Tag), which a crawler can only read if it may fetch them,
+# and their links lead it on to the pages found.
 ROBOTS_RULES = [
     "User-agent: *",
     "Disallow: /admin/",
     "Disallow: /django-admin/",
-    "Disallow: /search/",
     "Disallow: /activities/signups/",
     "Disallow: /volunteer/",
 ]
@@ -25,6 +28,22 @@ ROBOTS_RULES = [
 def robots_txt(request):
     lines = ROBOTS_RULES + ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "icons" / "favicon.ico"
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon_ico(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    site's icon (the pages link the static copies, icons/favicon.svg and .ico)."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
 
 
 # While the database cannot be reached every request fails in the same way; a resident should be

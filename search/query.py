@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from home.base.inputs import parse_int, without_refused
-from search import searchers, types
+from search import overview, searchers, types
 from search.analysis import fold, query_characters, query_tokens
 from search.hits import Hit, build_hits
+from search.overview import Section
 
 MAX_QUERY_LENGTH = 100
 PER_PAGE = 20
@@ -37,8 +38,10 @@ class FacetValue:
 class Outcome:
     query: str = ""
     message: str = ""
-    hits: list[Hit] = field(default_factory=list)
-    page: object = None  # the Paginator page
+    hits: list[Hit] = field(default_factory=list)  # on the overview: its sections' hits in order
+    page: object = None  # the Paginator page (None on the overview)
+    # The overview: the best of each type, when an unfiltered search finds several types.
+    sections: list[Section] = field(default_factory=list)
     total: int = 0
     loose: bool = False  # found by single characters, as no page held all the words
     approximate: bool = False  # the total is an estimate (shown as 约 …)
@@ -65,7 +68,7 @@ def _pinned(query: str, kind: str, facets) -> list[int]:
     """The pages a type pins above the results for this query (the document with this 文号), as
     found within the chosen type and facets."""
     pinned: list[int] = []
-    for each in [types.BY_KEY[kind]] if kind else types.registered():
+    for each in [types.by_key(kind)] if kind else types.registered():
         pages = each.pinned(query) if each.pinned else None
         if pages is not None:
             scope = searchers.kind_scope(kind, facets).filter(pk__in=pages.values("pk"))
@@ -175,7 +178,7 @@ def site_search(*, params, backend: str = "default") -> Outcome:
         outcome.message = message
         return outcome
 
-    chosen = types.BY_KEY.get(params.get("type", ""))
+    chosen = types.by_key(params.get("type", ""))
     outcome.chosen_type = chosen.key if chosen else ""
     words = query_tokens(query)
 
@@ -195,18 +198,45 @@ def site_search(*, params, backend: str = "default") -> Outcome:
             if chosen is not None:
                 facets = _apply_facets(searcher, counted.narrowed(kind=chosen.key), params, outcome)
                 segments, _ = _retrieve(searcher, query, words, chosen.key, facets)
-            paginator = Paginator(_Chain(segments), PER_PAGE)
-            outcome.total = paginator.count
             outcome.approximate = any(getattr(s, "approximate", False) for s in segments)
-            outcome.page = paginator.get_page(parse_int(params.get("page")))
-            pages = _pages(list(outcome.page.object_list))
-            if outcome.page.number == 1:
-                pages = _exact_titles_first(pages, query)
-            outcome.page.object_list = pages
+            if chosen is None and len(kind_counts) > 1:
+                # One page, no pagination: each section's “更多…” leads to its type's list.
+                outcome.total = _Chain(segments).count()
+                found = _best_of_each_kind(searcher, query, words, counted, kind_counts)
+                pages = [page for _kind, _count, shown in found for page in shown]
+            else:
+                paginator = Paginator(_Chain(segments), PER_PAGE)
+                outcome.total = paginator.count
+                outcome.page = paginator.get_page(parse_int(params.get("page")))
+                pages = _pages(list(outcome.page.object_list))
+                if outcome.page.number == 1:
+                    pages = _exact_titles_first(pages, query)
+                outcome.page.object_list = pages
     except Exception as error:
         raise SearchUnavailable from error
     outcome.hits = build_hits(pages, words)
+    if outcome.page is None and outcome.hits:
+        hits = iter(outcome.hits)
+        outcome.sections = [
+            Section(kind, count, [next(hits) for _page in shown]) for kind, count, shown in found
+        ]
     return outcome
+
+
+def _best_of_each_kind(searcher, query, words, counted, kind_counts):
+    """[(type, its count, its best pages)] in the order shown (search/overview.py); the pages
+    of every section in one query."""
+    pinned = {key: _pinned(query, key, ()) for key in kind_counts}
+    heads, ranked = overview.heads(
+        searcher, words=words, counted=counted, kind_counts=kind_counts, pinned=pinned
+    )
+    by_id = {page.pk: page for page in _pages([i for ids in heads.values() for i in ids])}
+    found = []
+    for key, ids in heads.items():
+        pages = _exact_titles_first([by_id[i] for i in ids if i in by_id], query)
+        found.append((types.by_key(key), kind_counts[key], pages))
+    every_pinned = {i for ids in pinned.values() for i in ids}
+    return overview.in_order(found, query=query, words=words, pinned=every_pinned, ranked=ranked)
 
 
 # What every result shows of its page (search/hits.py, the results' template).
@@ -243,7 +273,7 @@ def _pages(ids: list[int]) -> list[Page]:
 
 def _apply_facets(searcher, counted, params, outcome) -> tuple:
     """Counts for the chosen type's facets (year, district), and the picked ones."""
-    chosen = types.BY_KEY[counted.kind]
+    chosen = types.by_key(counted.kind)
     picked_facets = []
     for key in chosen.facets:
         counts = searcher.facet_counts(counted, key)

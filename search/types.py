@@ -46,6 +46,11 @@ def register(search_type: SearchType) -> None:
     _registered[search_type.key] = search_type
 
 
+def by_key(key: str) -> SearchType | None:
+    """The type a `type` parameter names, 栏目页面 (`other`) included; None for anything else."""
+    return OTHER if key == OTHER.key else _registered.get(key)
+
+
 def registered() -> list[SearchType]:
     """The registered types, in the order they were registered."""
     return list(_registered.values())

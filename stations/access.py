@@ -1,7 +1,9 @@
 """Station managers: one Wagtail group per station, and who may see which registrations.
 
 A manager edits and publishes their own station page, uploads its 七个有 evidence into the
-station's own collection, and sees that station's registrations, nobody else's. Being able to
+station's own collection, and sees that station's registrations, nobody else's. Their rights
+over the station's activities follow from the same page permission
+(stations/activities/access.py): add, edit and submit for review, no others'. Being able to
 edit the whole page tree does not make an editor a station manager: only page permissions set
 directly on a station page do. The same goes for the sign-ups to the station's activities.
 """
@@ -146,6 +148,17 @@ def managed_stations(user):
         group__user=user, permission=_page_permission("change_page")
     ).values("page_id")
     return StationPage.objects.filter(pk__in=pages)
+
+
+def managed_station_ids(user) -> frozenset[int]:
+    """managed_stations(user) as ids, cached on the user object (it lives for one request), so
+    the admin's per-row permission checks cost one query per request."""
+    cached = getattr(user, "_managed_station_ids", None)
+    if cached is None:
+        cached = frozenset(managed_stations(user).values_list("pk", flat=True))
+        if user is not None:
+            user._managed_station_ids = cached
+    return cached
 
 
 def sees_all_registrations(user) -> bool:

@@ -1,9 +1,10 @@
-"""Coordinates: China's extent, great-circle distance, and WGS-84 ⇄ GCJ-02.
+"""Coordinates: China's extent, great-circle distance, WGS-84 ⇄ GCJ-02 and GCJ-02 ⇄ BD-09.
 
 Stations are stored in WGS-84. Map tiles from 高德 and 腾讯 are drawn in GCJ-02, the offset system
 mainland maps are required to use, so every coordinate sent to a browser showing such tiles is
 shifted with the published GCJ-02 formula, and a point picked on such a map is shifted back.
-No library on PyPI that does this is maintained, and the formula is short and fixed.
+百度 adds its own shift on top of GCJ-02 (BD-09), needed only for links that open 百度地图.
+No library on PyPI that does this is maintained, and the formulas are short and fixed.
 """
 
 import math
@@ -14,6 +15,8 @@ from haversine import Unit, haversine
 WGS84 = "wgs84"
 GCJ02 = "gcj02"
 COORDINATE_SYSTEMS = (WGS84, GCJ02)
+# Only for links into 百度地图: no tiles here are drawn in it, so it is not a display system.
+BD09 = "bd09"
 
 # Mainland China, Hong Kong, Macao and Taiwan with a small margin: where a station may stand.
 CHINA_LAT = (3.8, 53.6)
@@ -94,6 +97,36 @@ def gcj02_to_wgs84(lat: float, lng: float) -> Point:
         if abs(d_lat) < 1e-9 and abs(d_lng) < 1e-9:
             break
     return guess
+
+
+# The frequency of BD-09's small rotation and stretch (π × 3000 / 180, as the formula is published).
+_BD_X_PI = math.pi * 3000.0 / 180.0
+# BD-09's fixed offset from GCJ-02, in degrees.
+_BD_LNG_OFFSET = 0.0065
+_BD_LAT_OFFSET = 0.006
+
+
+def gcj02_to_bd09(lat: float, lng: float) -> Point:
+    """百度's shift: a small rotation and stretch about the origin, then a fixed offset."""
+    radius = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _BD_X_PI)
+    angle = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _BD_X_PI)
+    return Point(
+        radius * math.sin(angle) + _BD_LAT_OFFSET, radius * math.cos(angle) + _BD_LNG_OFFSET
+    )
+
+
+def bd09_to_gcj02(lat: float, lng: float) -> Point:
+    """The published one-step inverse: back within about ten centimetres, far below what a map
+    link needs."""
+    x, y = lng - _BD_LNG_OFFSET, lat - _BD_LAT_OFFSET
+    radius = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _BD_X_PI)
+    angle = math.atan2(y, x) - 0.000003 * math.cos(x * _BD_X_PI)
+    return Point(radius * math.sin(angle), radius * math.cos(angle))
+
+
+def wgs84_to_bd09(lat: float, lng: float) -> Point:
+    shifted = wgs84_to_gcj02(lat, lng)
+    return gcj02_to_bd09(shifted.lat, shifted.lng)
 
 
 def to_display(lat: float, lng: float, system: str) -> Point:

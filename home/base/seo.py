@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
@@ -127,14 +128,36 @@ def geo(latitude, longitude) -> dict | None:
     return {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}
 
 
+def site_description() -> str:
+    """What the portal is for, in a line: the description of a page that says nothing of
+    itself, and of the views that are not pages."""
+    return gettext(
+        "社区志愿服务门户：查找身边的志愿服务站点和活动，注册志愿者、报名参加活动，"
+        "阅读嘉许故事和志愿服务政策文件。"
+    )
+
+
 def _description(page) -> str:
     if hasattr(page, "sharing_description"):
-        return plain(page.sharing_description())
-    for name in ("search_description", "summary", "intro"):
-        value = getattr(page, name, "")
+        value = plain(page.sharing_description())
         if value:
-            return plain(value)
+            return value
+    for name in ("search_description", "summary", "intro", "body"):
+        value = getattr(page, name, "")
+        # A rich text body is text; a StreamField body is not read (rendering it for a line
+        # would fetch its images).
+        if value and isinstance(value, str):
+            flat = plain(value)
+            if flat:
+                return flat
     return ""
+
+
+def page_description(page) -> str:
+    """The page's line for search engines and for apps it is shared to (<meta name="description">
+    and og:description say the same): its own description, summary, intro or text, else its
+    title with what the portal is for."""
+    return _description(page) or plain(f"{page.title}。{site_description()}")
 
 
 def sharing_meta(page, request) -> SharingMeta:
@@ -150,7 +173,7 @@ def sharing_meta(page, request) -> SharingMeta:
     return SharingMeta(
         url=url,
         title=page.seo_title or page.title,
-        description=_description(page),
+        description=page_description(page),
         site_name=site_name(request),
         og_type=getattr(page, "og_type", "website"),
         image=image,

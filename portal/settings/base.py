@@ -470,6 +470,12 @@ MAP_TILES = {
     "coordinates": os.environ.get("MAP_TILE_COORDINATES", "wgs84").strip().lower(),
     "subdomains": os.environ.get("MAP_TILE_SUBDOMAINS", "abc"),
     "max_zoom": int(os.environ.get("MAP_TILE_MAX_ZOOM", "18")),
+    # High-density screens (station-map.js): the provider's sharper tiles where it has them, as a
+    # URL template of their own (高德: scale=2) or {r} in MAP_TILE_URL (Leaflet writes "@2x");
+    # otherwise, with detect_retina, the next zoom level's tiles drawn at half size (four times
+    # the tiles, smaller labels) rather than 256-pixel tiles blurred over twice the pixels.
+    "retina_url": os.environ.get("MAP_TILE_RETINA_URL", ""),
+    "detect_retina": env_bool("MAP_TILE_DETECT_RETINA", True),
 }
 if MAP_TILES["coordinates"] not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured("MAP_TILE_COORDINATES must be wgs84 or gcj02.")

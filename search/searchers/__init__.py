@@ -58,7 +58,9 @@ def visible_pages():
 def kind_scope(kind: str, facets=()):
     if not kind:
         return visible_pages()
-    chosen = types.BY_KEY[kind]
+    chosen = types.by_key(kind)
+    if chosen is types.OTHER:  # 栏目页面: every visible page of no registered type
+        return visible_pages().exclude(content_type_id__in=list(types.content_types()))
     scope = exclude_private(chosen.model_class().objects.live())
     for key, value in facets:
         scope = scope.filter(**{chosen.facet_attname(key): value})
@@ -98,6 +100,14 @@ class Searcher:
         if any(getattr(count, "approximate", False) for count in known.values()):
             return Count.estimate(total)
         return Count(total)
+
+    def heads(self, requests: list[tuple[Want, int, int]]) -> list[list[int]]:
+        """For each (want, its count, n): the first n ranked ids, as `ranked_ids(want, 0, n,
+        count)` lists them (the first page of an unfiltered search shows each type's best)."""
+        return [
+            self.ranked_ids(want, 0, n, total) if total and n > 0 else []
+            for want, total, n in requests
+        ]
 
 
 class IndexSearcher(Searcher):
@@ -156,6 +166,27 @@ class IndexSearcher(Searcher):
             offset = max(start - len(order), 0)
             ids += self._rest(expression, order, offset, stop - max(start, len(order)), total)
         return ids
+
+    def heads(self, requests: list[tuple[Want, int, int]]) -> list[list[int]]:
+        """Those that rank all their matches in one statement (a UNION ALL of each one's ranked
+        LIMIT), whatever their number; those past `ranked_up_to` as ranked_ids does them."""
+        found: list[list[int]] = [[] for _ in requests]
+        parts, params = [], []
+        for number, (want, total, n) in enumerate(requests):
+            if not total or n <= 0:
+                continue
+            if total > self.ranked_up_to():
+                found[number] = self.ranked_ids(want, 0, n, total)
+                continue
+            sql, part_params = self._head(number, self.expression(want), want, n)
+            parts.append(sql)
+            params += part_params
+        if parts:
+            # Each row: (request, object id, sort key…); sorted here as _ranked's ORDER BY.
+            rows = sorted(self._one(" UNION ALL ".join(parts), params), key=lambda r: r[2:])
+            for number, object_id, *_order in rows:
+                found[number].append(int(object_id))
+        return found
 
     def _object_ids(self, entry_ids: list[int]) -> list[int]:
         if not entry_ids:

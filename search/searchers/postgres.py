@@ -128,6 +128,16 @@ class PostgresIndexSearcher(IndexSearcher):
         )
         return [int(r[0]) for r in self._one(sql, [*params, *rank_params, stop - start, start])]
 
+    def _head(self, number: int, expression: str, want: Want, n: int) -> tuple[str, list]:
+        """One part of `heads`: _ranked's first n, with its sort key (rank, newest first)."""
+        where, params = self._match(expression)
+        rank, rank_params = self._rank(want)
+        sql = (
+            f"(SELECT {number:d}, object_id, -({rank}) AS score, -id FROM {self.entries} "
+            f"WHERE {where} ORDER BY score, id DESC LIMIT %s)"
+        )
+        return sql, [*rank_params, *params, n]
+
     def _rest(self, expression, pool, offset, limit, total) -> list[int]:
         where, params = self._match(expression)
         matches = f"SELECT id, object_id FROM {self.entries} WHERE {where}"

@@ -63,6 +63,15 @@ class SQLiteIndexSearcher(IndexSearcher):
         )
         return [int(row[0]) for row in self._one(sql, [expression, stop - start, start])]
 
+    def _head(self, number: int, expression: str, want: Want, n: int) -> tuple[str, list]:
+        """One part of `heads`: _ranked's first n, with its sort key (score, newest first)."""
+        sql = (
+            f"SELECT {number:d}, e.object_id, hit.score, -hit.id FROM (SELECT rowid AS id, "
+            f"{self.rank} AS score FROM {self.fts} WHERE {self.fts} MATCH %s "
+            f"ORDER BY score, rowid DESC LIMIT %s) AS hit JOIN {self.entries} AS e ON e.id = hit.id"
+        )
+        return sql, [expression, n]
+
     def _rest(self, expression, pool, offset, limit, total) -> list[int]:
         sql = (
             f"SELECT e.object_id FROM (SELECT rowid AS id FROM {self.fts} "

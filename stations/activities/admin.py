@@ -90,6 +90,19 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def unbroken_time(value) -> str:
+    """local_time for the list: in a narrow column it may wrap between the date and the hour,
+    never inside either (browsers break "2026-12-26" after a hyphen)."""
+    if not value:
+        return ""
+    day, hour = local_time(value).split(" ")
+    return format_html(
+        '<span class="signups-unbroken">{}</span> <span class="signups-unbroken">{}</span>',
+        day,
+        hour,
+    )
+
+
 # --- filters ------------------------------------------------------------------------------------
 
 
@@ -293,7 +306,7 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
         "activity_starts",
         "status",
         "queue",
-        "created_at",
+        "signed_up_at",
         "attendance",
         "check_in",
     )
@@ -313,6 +326,7 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
     history_view_enabled = False
     index_view_class = SignupIndexView
     index_template_name = "stations/activities/checkin/signup_index.html"
+    index_view_extra_css = ["stations/css/signups_admin.css"]
     inspect_view_class = SignupInspectView
     permission_helper_class = SignupPermissionHelper
     list_export = [key for key, _label in EXPORT_COLUMNS]
@@ -323,7 +337,12 @@ class SignupAdmin(VisibleObjectsOnlyMixin, ModelAdmin):
 
     @display(description=gettext_lazy("活动开始时间"), ordering="activity__starts_at")
     def activity_starts(self, obj):
-        return local_time(obj.activity.starts_at)
+        return unbroken_time(obj.activity.starts_at)
+
+    @display(description=gettext_lazy("报名时间"), ordering="created_at")
+    def signed_up_at(self, obj):
+        # As the activity's time is shown: "2026年12月26日" would break between any characters.
+        return unbroken_time(obj.created_at)
 
     @display(description=gettext_lazy("志愿者编号"), ordering="volunteer__number")
     def volunteer_number(self, obj):

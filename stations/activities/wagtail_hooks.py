@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
+from stations.activities.access import without_other_stations_activities
 from stations.activities.admin import SignupAdmin
 from stations.activities.calendars import calendar_url
 from stations.activities.checkin_admin import admin_urls, page_button
@@ -23,6 +24,14 @@ def station_activities_context(*, page, request) -> dict:
         "activities_url": f"{index_url}?station={page.pk}" if index_url else None,
         "calendar_url": calendar_url(page),
     }
+
+
+# --- station managers' activities (access.py) ----------------------------------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_without_other_stations_activities(pages, request):
+    return without_other_stations_activities(request.user, pages)
 
 
 # --- check-in (checkin_admin.py) ----------------------------------------------------------------

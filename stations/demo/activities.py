@@ -1,9 +1,9 @@
 """Demo activities at the demo stations: past and upcoming, some nearly full, some waitlisted.
 
 Dates are set relative to the day `load_demo` first runs; a second run finds each activity by its
-slug and creates nothing new. Sign-ups go through stations.signup (with `now` set to
-a day before the activity, for past ones) so the tallies are right. Their names and numbers are
-made up and marked as demo.
+slug and creates nothing new. Sign-ups go through stations.signup, each with `now` set to when
+it was made (before the activity began and before load_demo ran, see signup_times), so the tallies
+are right. Their names and numbers are made up and marked as demo.
 """
 
 import datetime
@@ -134,8 +134,22 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _demo_signups(activity, count: int, *, when, first_number: int) -> None:
-    for n in range(count):
+# Demo sign-ups arrive this far apart, the last of them no later than this before now.
+SIGNUP_GAP = datetime.timedelta(minutes=7)
+SIGNUP_LEAD = datetime.timedelta(minutes=5)
+
+
+def signup_times(*, starts, count: int, now) -> list[datetime.datetime]:
+    """When the demo sign-ups for an activity starting at `starts` were made, in order of
+    arrival: two days before it, or, for an activity less than two days away, just before now;
+    never in the future and never after the activity began."""
+    last = min(starts - datetime.timedelta(days=2), now - SIGNUP_LEAD)
+    return [last - SIGNUP_GAP * (count - 1 - n) for n in range(count)]
+
+
+def _demo_signups(activity, count: int, *, first_number: int) -> None:
+    times = signup_times(starts=activity.starts_at, count=count, now=timezone.now())
+    for n, when in enumerate(times):
         signup.sign_up(
             activity=activity,
             name=f"演示报名者{first_number + n:03d}",
@@ -186,12 +200,7 @@ def ensure_activities(index, stations, report) -> int:
             with transaction.atomic(), disable_reference_index_auto_update():
                 index.add_child(instance=activity)
                 activity.save_revision().publish()
-                _demo_signups(
-                    activity,
-                    taken,
-                    when=starts - datetime.timedelta(days=2),
-                    first_number=sequence * 20,
-                )
+                _demo_signups(activity, taken, first_number=sequence * 20)
                 if past:
                     _record_attendance(activity)
                 ReferenceIndex.create_or_update_for_object(activity)

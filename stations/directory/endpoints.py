@@ -1,4 +1,5 @@
-"""The station directory's data: nearby.json (nearest stations) and map.geojson (the map's markers).
+"""The station directory's data: nearby.json (nearest stations), map.geojson (the map's markers)
+and basemap.geojson (districts and streets, the base the map draws when its tiles cannot load).
 
 Every parameter is checked before any station is read; a bad one gets HTTP 400 and a JSON body
 {"error": "…"} naming it in Chinese, never a server error. Coordinates come back in the map tiles'
@@ -17,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from home.base.inputs import parse_id, parse_int
 from home.base.routing import live_page_at
 from stations.coords import COORDINATE_SYSTEMS, WGS84, from_display, to_display
-from stations.directory.mapdata import MapQuery, geojson_etag, gzipped_geojson
+from stations.directory.mapdata import (
+    MapQuery,
+    basemap_etag,
+    geojson_etag,
+    gzipped_basemap,
+    gzipped_geojson,
+)
 from stations.directory.nearby import (
     Box,
     filter_stations,
@@ -243,21 +250,45 @@ def map_geojson(request, *, index_page):
     system = settings.MAP_TILES["coordinates"]
     index_url = index_page.get_url(request=request) or ""
     etag = geojson_etag(index_page=index_page, index_url=index_url, query=query, system=system)
+    # Browsers and proxies may keep it a minute, then ask again with the ETag (a 304 is cheap).
+    return _gzipped_response(
+        request,
+        etag=etag,
+        body=lambda: gzipped_geojson(
+            index_page=index_page, index_url=index_url, query=query, system=system, etag=etag
+        ),
+        max_age=60,
+    )
+
+
+def basemap_geojson(request, *, index_page):
+    """The districts and streets (mapdata.build_basemap), in the tiles' system; no parameters.
+
+    Asked for only when the tiles fail, and changed only when an editor changes the areas: a
+    browser keeps it ten minutes, then asks again with its ETag.
+    """
+    system = settings.MAP_TILES["coordinates"]
+    etag = basemap_etag(system=system)
+    return _gzipped_response(
+        request, etag=etag, body=lambda: gzipped_basemap(system=system, etag=etag), max_age=600
+    )
+
+
+def _gzipped_response(request, *, etag: str, body, max_age: int) -> HttpResponse:
+    """A 304 when the client holds `etag`, else the gzipped GeoJSON `body()` (unpacked for a
+    client that does not take gzip), public for `max_age` seconds."""
     quoted = f'W/"{etag}"'
     if quoted in _if_none_match(request):
         response = HttpResponseNotModified()
     else:
-        body = gzipped_geojson(
-            index_page=index_page, index_url=index_url, query=query, system=system, etag=etag
-        )
+        packed = body()
         if "gzip" in request.headers.get("Accept-Encoding", ""):
-            response = HttpResponse(body, content_type="application/geo+json")
+            response = HttpResponse(packed, content_type="application/geo+json")
             response["Content-Encoding"] = "gzip"
         else:
-            response = HttpResponse(gzip.decompress(body), content_type="application/geo+json")
+            response = HttpResponse(gzip.decompress(packed), content_type="application/geo+json")
     response["ETag"] = quoted
-    # Browsers and proxies may keep it a minute, then ask again with the ETag (a 304 is cheap).
-    patch_cache_control(response, public=True, max_age=60)
+    patch_cache_control(response, public=True, max_age=max_age)
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
@@ -270,7 +301,7 @@ def _if_none_match(request) -> set[str]:
 
 
 def directory_data(request, page_path: str, filename: str):
-    """/<directory path>/nearby.json and /map.geojson.
+    """/<directory path>/nearby.json, /map.geojson and /basemap.geojson.
 
     Wagtail's page URLs cannot hold a dot, so these files get their own URL pattern; the directory
     is found from the path in front of the file name within the request's site.
@@ -281,4 +312,6 @@ def directory_data(request, page_path: str, filename: str):
         raise Http404
     if filename == "nearby.json":
         return nearby_json(request, index_page=index_page)
+    if filename == "basemap.geojson":
+        return basemap_geojson(request, index_page=index_page)
     return map_geojson(request, index_page=index_page)

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +28,13 @@ from stations.directory.forms import (
     StationDirectoryForm,
     near_area_id,
 )
-from stations.directory.mapdata import CACHE_SECONDS, map_version
+from stations.directory.mapdata import (
+    CACHE_SECONDS,
+    map_version,
+    marker_icons,
+    notice_text,
+    tile_config,
+)
 from stations.directory.nearby import (
     filter_stations,
     format_distance,
@@ -45,6 +50,7 @@ PER_PAGE = 20
 # With a location the list holds this many stations, nearest first (five pages).
 NEAREST_MAX = 100
 GEOJSON_NAME = "map.geojson"
+BASEMAP_NAME = "basemap.geojson"
 
 
 @dataclass(frozen=True)
@@ -212,20 +218,16 @@ def map_config(*, index_page, filter_query: str, origin: Origin | None, items) -
 
     Every coordinate is in the tiles' system, so the script never converts anything itself.
     """
-    tiles = settings.MAP_TILES
-    system = tiles["coordinates"]
+    system = settings.MAP_TILES["coordinates"]
     lat, lng, zoom = settings.MAP_DEFAULT_VIEW
     index_url = index_page.url if index_page is not None else None
     geojson_url = None
     if index_url:
         geojson_url = index_url + GEOJSON_NAME + (f"?{filter_query}" if filter_query else "")
     return {
-        "tiles": {
-            "url": tiles["url"],
-            "attribution": tiles["attribution"],
-            "subdomains": tiles["subdomains"],
-            "maxZoom": tiles["max_zoom"],
-        },
+        "tiles": tile_config(),
+        # Drawn instead of the tiles when they cannot load (map-base.js).
+        "basemapUrl": index_url + BASEMAP_NAME if index_url else None,
         "crs": system,
         "defaultView": {**_display(lat, lng, system), "zoom": int(zoom)},
         "geojsonUrl": geojson_url,
@@ -238,11 +240,7 @@ def map_config(*, index_page, filter_query: str, origin: Origin | None, items) -
             for item in items
             if item.distance_m is not None
         ],
-        "icons": {
-            "marker": static("stations/vendor/leaflet/images/marker-icon.png"),
-            "marker2x": static("stations/vendor/leaflet/images/marker-icon-2x.png"),
-            "shadow": static("stations/vendor/leaflet/images/marker-shadow.png"),
-        },
+        "icons": marker_icons(),
         "text": {
             "meets": gettext("达标"),
             "notMeets": gettext("未达标"),
@@ -257,5 +255,12 @@ def map_config(*, index_page, filter_query: str, origin: Origin | None, items) -
             ),
             "loadFailed": gettext("地图上的站点暂时无法加载，请使用下面的列表。"),
             "stationCount": gettext("地图上显示 %(count)s 个站点"),
+            **notice_text(
+                tiles_failed=gettext(
+                    "地图底图暂时无法加载，已改为显示简化底图（区和街道的位置）。"
+                    "站点列表仍可正常使用。"
+                ),
+                basemap_failed=gettext("地图底图暂时无法加载。站点列表仍可正常使用。"),
+            ),
         },
     }

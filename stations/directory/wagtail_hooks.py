@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from home.base import memo
 from home.base.renditions import prefetch_renditions
+from stations.directory.station_map import navigation_links, place_map_config
 from stations.directory.station_page import station_profile
 from stations.models.stations import SHOWN_IMAGES, STATION_PAGE_CONTEXT
 
@@ -16,7 +17,16 @@ def station_profile_context(*, page, request) -> dict:
         "station-profile", page.pk, lambda: _profile(page), request=request, daily=True
     )
     page.photos_in_order = profile.photos  # the sharing image reads them (a kept copy or not)
-    return {"profile": profile, SHOWN_IMAGES: profile.images}
+    parent = page.get_parent()  # attached by the page's get_context: no query
+    return {
+        "profile": profile,
+        SHOWN_IMAGES: profile.images,
+        # The small map and the 导航 menu: from the page's own fields, no query.
+        "place_map": place_map_config(station=page, index_url=parent.url if parent else None),
+        "navigation_links": navigation_links(
+            name=page.title, address=page.address, lat=page.latitude, lng=page.longitude
+        ),
+    }
 
 
 def _profile(page):

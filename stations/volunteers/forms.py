@@ -230,7 +230,8 @@ class RegistrationForm(BaseForm):
             self.station, self.station_error = None, error
         self._add_fixed_fields()
         self._limit_teams()
-        self._describe_fields()
+        # Each hint and message is tied to its field by Django itself (BoundField's
+        # aria-describedby and aria-invalid, and the ids the field template prints).
 
     # --- construction ---------------------------------------------------------------------
 
@@ -273,21 +274,6 @@ class RegistrationForm(BaseForm):
             field.error_messages["invalid_choice"] = _(
                 "所选队伍不属于站点“%(station)s”，请从列表中重新选择。"
             ) % {"station": self.station.title}
-
-    def _describe_fields(self):
-        for name, field in self.fields.items():
-            if field.help_text and not field.widget.is_hidden:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    def full_clean(self):
-        super().full_clean()
-        # Point assistive technology at each message shown beside its field.
-        for name in self.errors:
-            if name in self.fields and not self.fields[name].widget.is_hidden:
-                attrs = self.fields[name].widget.attrs
-                described = [attrs.get("aria-describedby", ""), f"{self[name].auto_id}-error"]
-                attrs["aria-describedby"] = " ".join(part for part in described if part)
-                attrs["aria-invalid"] = "true"
 
     # --- what the template and the page need -------------------------------------------------
 

@@ -140,6 +140,12 @@ def test_public_pages_and_the_map_break_no_rule(live_server, phone_js, site):
 
 def test_the_admin_editor_chooser_and_preview_break_no_rule(live_server, browser, site):
     context = browser.new_context(viewport=DESKTOP)
+    # The station page (and its preview) draws a small map: its tiles never come from outside.
+    tile = _png()
+    context.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(body=tile, content_type="image/png"),
+    )
     page = watch(context.new_page())
     try:
         page.goto(live_server.url + "/admin/login/")

@@ -113,11 +113,8 @@ def test_nearest_by_community_without_javascript(live_server, phone, directory):
     expect(phone.get_by_role("button", name="使用我的位置")).to_be_hidden()
     assert len(titles(phone)) == 5
 
-    phone.get_by_label("或选择您所在的街道、社区").select_option(label="石牌街")
-    phone.get_by_role("button", name="查找").click()
-    phone.wait_for_url("**near=**")
-    # Once a street is chosen, its communities are offered for a closer start.
-    phone.get_by_label("或选择您所在的街道、社区").select_option(label="石牌街 · 龙口西社区")
+    # The communities are offered under their street from the start.
+    phone.get_by_label("选择您所在的街道、社区").select_option(label="石牌街 · 龙口西社区")
     phone.get_by_role("button", name="查找").click()
     assert titles(phone)[:2] == ["龙口西社区志愿服务站", "石牌街学雷锋志愿服务站"]
     expect(phone.get_by_role("heading", name="离“石牌街 · 龙口西社区”最近的站点")).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from wagtail.models import PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
-from search import searchers
+from search import overview, searchers
 from stories.models import HonoreeKind
 from tests.factories.home import (
     PolicyDocumentPageFactory,
@@ -67,6 +67,13 @@ def search(client, **params):
 def result_titles(html: str) -> list[str]:
     found = re.findall(r'class="search-result__title" href="[^"]+">(.*?)</a>', html)
     return [re.sub(r"</?mark>", "", title) for title in found]
+
+
+def facet_counts(html: str) -> dict[str, int]:
+    """{type label: count} from the type facets."""
+    facets = html.split('class="facets"', 1)[1].split("</nav>", 1)[0]
+    found = re.findall(r'>([^<>]+) <span class="facets__count">(\d+)</span>', facets)
+    return {label: int(count) for label, count in found}
 
 
 def test_search_page_without_query_shows_the_form(client, site):
@@ -289,22 +296,33 @@ def test_query_count_does_not_grow_with_the_results_shown(client, site):
             ActivityPageFactory(parent=site["activities"], station=station, title=f"志愿活动{n}")
             StoryPageFactory(parent=site["stories"], title=f"志愿故事{offset + n}")
 
+    def counted(**params):
+        search(client, **params)
+        with captured_queries() as queries:
+            html = search(client, **params)
+        return len(queries), html
+
     fill(2, 0)
-    search(client, q="志愿")
-    with captured_queries() as few:
-        search(client, q="志愿")
+    few = counted(q="志愿")[0]
+    few_filtered = counted(q="志愿", type="story")[0]
     fill(8, 100)
-    search(client, q="志愿")
-    with captured_queries() as many:
-        html = search(client, q="志愿")
-    assert len(result_titles(html)) == 20
-    assert len(few) > 0
-    assert len(many) == len(few)
+    many, html = counted(q="志愿")
+    many_filtered, filtered = counted(q="志愿", type="story")
+    # Several types found: the best of each (search/overview.py); one type: 20 a page.
+    sections = html.count('class="search-section"')
+    assert sections >= 3  # stations, activities, stories (and the index pages, 栏目页面)
+    assert len(result_titles(html)) == sum(
+        min(count, overview.PER_KIND) for count in facet_counts(html).values()
+    )
+    assert len(result_titles(filtered)) == 10
+    assert few > 0 and few_filtered > 0
+    assert (many, many_filtered) == (few, few_filtered)
 
 
 def test_the_header_search_box_is_on_every_page(client, site):
     html = client.get(site["home"].url).content.decode()
-    assert '<form class="site-search" action="/search/" method="get" role="search">' in html
+    form = '<form class="site-search" action="/search/" method="get" role="search"'
+    assert f'{form} aria-label="全站搜索">' in html
 
 
 def test_honoree_names_are_found(client, site):

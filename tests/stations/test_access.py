@@ -1,9 +1,10 @@
-"""Who sees which registrations, and who edits which station: the permission matrix.
+"""Who sees which registrations, who edits which station and which activities: the permission
+matrix.
 
 Station A's manager, station B's manager, an editor with page permissions on the whole tree, a
 user allowed to see all registrations, a superuser and an anonymous visitor, through the
 registrations admin (list, search, filters, inspect, export), Wagtail's own form submissions
-views and the page editor.
+views and the page editor, and the activities' add, edit, submit, delete, move, copy and publish.
 """
 
 import csv
@@ -13,8 +14,9 @@ import pytest
 import wagtail_factories
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.urls import reverse
 from wagtail.images import get_image_model
-from wagtail.models import Collection, GroupPagePermission, ModelLogEntry
+from wagtail.models import Collection, GroupPagePermission, ModelLogEntry, Page, WorkflowState
 from wagtail.permissions import policy_registry
 
 from stations.access import (
@@ -23,11 +25,13 @@ from stations.access import (
     ensure_manager_user,
     managed_stations,
 )
-from stations.models import StationPage, VolunteerRegistration
+from stations.models import ActivityPage, StationPage, VolunteerRegistration
 from stations.volunteers.admin import registrations_visible_to
-from tests.admin_forms import denied
+from tests.admin_forms import add_url, denied, edit_url
 from tests.factories.stations import (
     MANAGER_PASSWORD,
+    ActivityIndexPageFactory,
+    ActivityPageFactory,
     StationPageFactory,
     VolunteerRegistrationFactory,
     VolunteerTeamFactory,
@@ -36,6 +40,7 @@ from tests.factories.stations import (
 )
 from tests.queries import captured_queries
 from tests.shared_data import shared_fixture
+from tests.stations.activities.activity_forms import activity_form
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +67,13 @@ def world(site_tree):
     b = StationPageFactory(parent=index, title="猎德街社工站", slug="liede")
     team_a = VolunteerTeamFactory(station=a, name="石牌助老小队")
     team_b = VolunteerTeamFactory(station=b, name="猎德助学小队")
+    activities = ActivityIndexPageFactory(parent=home_page)
+    act_a = ActivityPageFactory(
+        parent=activities, station=a, title="石牌社区清洁日", slug="shipai-clean"
+    )
+    act_b = ActivityPageFactory(
+        parent=activities, station=b, title="猎德长者探访", slug="liede-visit"
+    )
     labels = {f.label: f.clean_name for f in form_page.form_fields.all()}
 
     def answers(**by_label):
@@ -94,7 +106,7 @@ def world(site_tree):
     )
     return dict(
         index=index, form_page=form_page, a=a, b=b, team_a=team_a, team_b=team_b,
-        a1=a1, a2=a2, b1=b1,
+        a1=a1, a2=a2, b1=b1, activities=activities, act_a=act_a, act_b=act_b,
     )  # fmt: skip
 
 
@@ -558,3 +570,207 @@ def test_groups_made_before_activities_get_the_signups_admin_by_migration(world)
     granted = set(group.permissions.values_list("codename", flat=True))
     assert {"view_activitysignup", "change_activitysignup"} <= granted
     assert group.permissions.count() == len(MODEL_PERMISSIONS)
+
+
+# --- activities: a manager adds, edits and submits their own station's, nobody else's ---------
+# Activities hang under the one activity index with a station foreign key; the rights follow
+# from the station page (stations/activities/access.py). Approval by a reviewer publishes.
+
+ALL_RIGHTS = {"edit", "delete", "move", "copy", "publish", "unpublish"}
+EXPECTED_ACTIVITY_RIGHTS = {
+    # who: (rights on station A's live activity, on station B's)
+    "manager_a": ({"edit", "copy"}, set()),
+    "manager_b": (set(), {"edit", "copy"}),
+    "editor": (ALL_RIGHTS, ALL_RIGHTS),
+    "viewer": (set(), set()),
+    "admin": (ALL_RIGHTS, ALL_RIGHTS),
+}
+
+
+def fresh(user):
+    # Rights are cached on the user object for one request, as the admin sees them.
+    return type(user).objects.get(pk=user.pk)
+
+
+def rights_of(user, page) -> set[str]:
+    # A plain Page, as the explorer's rows are: the activity's own tester must still decide.
+    perms = Page.objects.get(pk=page.pk).permissions_for_user(fresh(user))
+    checks = {
+        "edit": perms.can_edit,
+        "delete": perms.can_delete,
+        "move": perms.can_move,
+        "copy": perms.can_copy,
+        "publish": perms.can_publish,
+        "unpublish": perms.can_unpublish,
+    }
+    return {name for name, check in checks.items() if check()}
+
+
+@pytest.mark.parametrize("who", EXPECTED_ACTIVITY_RIGHTS)
+def test_who_may_do_what_with_which_activity(users, world, who):
+    own, other = EXPECTED_ACTIVITY_RIGHTS[who]
+    assert rights_of(users[who], world["act_a"]) == own
+    assert rights_of(users[who], world["act_b"]) == other
+
+
+@pytest.mark.parametrize(
+    ("who", "may_add"),
+    [
+        ("manager_a", True),
+        ("manager_b", True),
+        ("editor", True),
+        ("viewer", False),
+        ("admin", True),
+    ],
+)
+def test_who_may_add_activities(client, users, world, who, may_add):
+    perms = world["activities"].permissions_for_user(fresh(users[who]))
+    assert perms.can_add_subpage() is may_add
+    # Adding never lets a manager publish directly, edit the list page or delete it.
+    if who.startswith("manager"):
+        assert not perms.can_publish_subpage()
+        assert not perms.can_edit() and not perms.can_delete()
+    response = client_for(client, users, who).get(add_url(ActivityPage, world["activities"]))
+    if may_add:
+        assert response.status_code == 200
+    else:
+        assert denied(response)
+
+
+ACTIVITY_VIEWS = (
+    "edit",
+    "delete",
+    "move",
+    "copy",
+    "unpublish",
+    "history",
+    "usage",
+    "workflow_history",
+)
+
+
+@pytest.mark.parametrize("view", ACTIVITY_VIEWS)
+def test_another_stations_activity_is_out_of_reach_in_every_page_view(client, users, world, view):
+    c = client_for(client, users, "manager_a")
+    response = c.get(reverse(f"wagtailadmin_pages:{view}", args=(world["act_b"].pk,)))
+    assert denied(response), view
+    assert "猎德长者探访" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("view", "allowed"),
+    [
+        ("edit", True),
+        ("copy", True),
+        ("history", True),
+        ("usage", True),
+        ("workflow_history", True),
+        ("delete", False),  # it is live: deleting would delete its sign-ups
+        ("move", False),
+        ("unpublish", False),  # only reviewers' approval and editors decide what is online
+    ],
+)
+def test_the_own_stations_activity_in_the_page_views(client, users, world, view, allowed):
+    c = client_for(client, users, "manager_a")
+    response = c.get(reverse(f"wagtailadmin_pages:{view}", args=(world["act_a"].pk,)))
+    if allowed:
+        assert response.status_code == 200, view
+    else:
+        assert denied(response), view
+
+
+def test_the_anonymous_visitor_is_sent_to_log_in_for_activities(client, world):
+    for url in (add_url(ActivityPage, world["activities"]), edit_url(world["act_a"])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_manager_adds_an_activity_for_their_station_and_submits_it(client, users, world):
+    c = client_for(client, users, "manager_a")
+    data = activity_form(station=world["a"], action="action-submit")
+    response = c.post(add_url(ActivityPage, world["activities"]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    activity = ActivityPage.objects.get(slug="clean-up")
+    assert activity.station_id == world["a"].pk and activity.owner == users["manager_a"]
+    # In review, not online: a reviewer's approval publishes it.
+    assert not activity.live
+    state = WorkflowState.objects.active().get(object_id=str(activity.pk))
+    assert state.requested_by == users["manager_a"]
+    assert state.current_task_state.task.name == "审核员审核"
+
+
+def test_a_managers_publish_saves_a_draft_only(client, users, world):
+    c = client_for(client, users, "manager_a")
+    response = c.post(
+        add_url(ActivityPage, world["activities"]),
+        activity_form(station=world["a"], action="action-publish"),
+    )
+    assert response.status_code == 302
+    assert not ActivityPage.objects.get(slug="clean-up").live
+    # Nor through the edit view of a live activity: the live title stays.
+    edit = activity_form(
+        station=world["a"], action="action-publish", title="改了标题", slug="shipai-clean"
+    )
+    assert c.post(edit_url(world["act_a"]), edit).status_code == 302
+    live = ActivityPage.objects.get(pk=world["act_a"].pk)
+    assert live.title == "石牌社区清洁日"
+    assert live.get_latest_revision().content["title"] == "改了标题"
+
+
+@pytest.mark.parametrize("view", ["add", "edit"])
+def test_a_manager_cannot_set_another_station(client, users, world, view):
+    c = client_for(client, users, "manager_a")
+    if view == "add":
+        url = add_url(ActivityPage, world["activities"])
+        data = activity_form(station=world["b"], action="action-submit")
+    else:
+        url = edit_url(world["act_a"])
+        data = activity_form(station=world["b"], action="action-submit", slug="shipai-clean")
+    response = c.post(url, data)
+    assert response.status_code == 200
+    assert "只能选择你管理的站点" in response.content.decode()
+    assert not ActivityPage.objects.filter(slug="clean-up").exists()
+    assert not ActivityPage.objects.filter(station=world["b"]).exclude(pk=world["act_b"].pk)
+    act_a = ActivityPage.objects.get(pk=world["act_a"].pk)
+    assert act_a.station_id == world["a"].pk
+    assert act_a.get_latest_revision() is None or (
+        act_a.get_latest_revision().content["station"] == world["a"].pk
+    )
+
+
+def test_a_manager_cannot_save_another_stations_activity(client, users, world):
+    c = client_for(client, users, "manager_a")
+    for action in ("action-submit", "action-publish", ""):
+        data = activity_form(station=world["a"], action=action, title="被改掉了", slug="x")
+        assert denied(c.post(edit_url(world["act_b"]), data))
+    act_b = ActivityPage.objects.get(pk=world["act_b"].pk)
+    assert act_b.title == "猎德长者探访" and act_b.station_id == world["b"].pk
+    assert not act_b.revisions.filter(content__title="被改掉了").exists()
+    assert not act_b.workflow_in_progress
+
+
+def test_the_editor_still_chooses_any_station(client, users, world):
+    c = client_for(client, users, "editor")
+    html = c.get(add_url(ActivityPage, world["activities"])).content.decode()
+    assert "只能选择你管理的站点" not in html
+    response = c.post(
+        add_url(ActivityPage, world["activities"]),
+        activity_form(station=world["b"], action="action-publish"),
+    )
+    assert response.status_code == 302
+    activity = ActivityPage.objects.get(slug="clean-up")
+    assert activity.station_id == world["b"].pk and activity.live
+
+
+@pytest.mark.parametrize("action", ["delete", "publish", "unpublish", "move"])
+def test_bulk_actions_leave_another_stations_activity_alone(client, users, world, action):
+    c = client_for(client, users, "manager_a")
+    act_b = world["act_b"]
+    url = (
+        f"/admin/bulk/wagtailcore/page/{action}/"
+        f"?id={act_b.pk}&next=/admin/pages/{world['activities'].pk}/"
+    )
+    c.post(url, {"move_applicable": "on", "chooser": world["activities"].pk})
+    after = ActivityPage.objects.get(pk=act_b.pk)
+    assert after.live and after.title == "猎德长者探访"
+    assert after.get_parent().pk == world["activities"].pk

@@ -1,4 +1,5 @@
-"""WGS-84 ⇄ GCJ-02 against published reference values, and distances on the sphere."""
+"""WGS-84 ⇄ GCJ-02 and GCJ-02 ⇄ BD-09 against published reference values, and distances on the
+sphere."""
 
 import math
 
@@ -7,10 +8,13 @@ import pytest
 from stations.coords import (
     GCJ02,
     WGS84,
+    bd09_to_gcj02,
     distance_m,
     from_display,
+    gcj02_to_bd09,
     gcj02_to_wgs84,
     to_display,
+    wgs84_to_bd09,
     wgs84_to_gcj02,
 )
 
@@ -76,3 +80,38 @@ def test_display_helpers_follow_the_tiles_system():
 def test_distance_of_a_degree_of_latitude():
     # 6,371,008.8 m (mean radius) × π / 180 = 111,195.08 m.
     assert distance_m(23.0, 113.0, 24.0, 113.0) == pytest.approx(111_195.08, abs=0.01)
+
+
+# GCJ-02 ⇄ BD-09 (百度) for the 导航 links, against the same published values: (116.404, 39.915)
+# read as GCJ-02 and as BD-09, in wandergis/coordtransform's README and hutool's
+# CoordinateUtilTest; and that point read as WGS-84, shifted through GCJ-02 (geocraft's README).
+BD_OF_GCJ_LNG, BD_OF_GCJ_LAT = 116.41036949371029, 39.92133699351021
+GCJ_OF_BD_LNG, GCJ_OF_BD_LAT = 116.39762729119315, 39.90865673957631
+BD_OF_WGS_LNG, BD_OF_WGS_LAT = 116.41662724378733, 39.922699552216216
+
+
+def test_gcj02_to_bd09_matches_the_published_value_exactly():
+    point = gcj02_to_bd09(WGS_LAT, WGS_LNG)
+    assert (point.lng, point.lat) == (BD_OF_GCJ_LNG, BD_OF_GCJ_LAT)
+
+
+def test_bd09_to_gcj02_matches_the_published_value_exactly():
+    point = bd09_to_gcj02(WGS_LAT, WGS_LNG)
+    assert (point.lng, point.lat) == (GCJ_OF_BD_LNG, GCJ_OF_BD_LAT)
+
+
+def test_wgs84_to_bd09_goes_through_gcj02():
+    point = wgs84_to_bd09(WGS_LAT, WGS_LNG)
+    assert (point.lng, point.lat) == (BD_OF_WGS_LNG, BD_OF_WGS_LAT)
+
+
+@pytest.mark.parametrize(
+    "lat, lng",
+    [(23.1291, 113.2644), (22.5431, 114.0579), (31.2304, 121.4737), (45.7500, 126.6300)],
+)
+def test_bd09_shift_is_under_a_kilometre_and_comes_back_within_a_decimetre(lat, lng):
+    shifted = gcj02_to_bd09(lat, lng)
+    # 百度's points sit roughly 0.0065° east and 0.006° north of GCJ-02's: 800–1000 m.
+    assert 700 < distance_m(lat, lng, shifted.lat, shifted.lng) < 1100
+    back = bd09_to_gcj02(shifted.lat, shifted.lng)
+    assert distance_m(lat, lng, back.lat, back.lng) < 0.15

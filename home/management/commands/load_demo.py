@@ -1,4 +1,5 @@
 import os
+import textwrap
 from pathlib import Path
 
 from django.conf import settings
@@ -101,11 +102,7 @@ class Command(BaseCommand):
             )
         )
         if report.manager_usernames:
-            self.stdout.write(
-                f"Station managers: {len(report.manager_usernames)} accounts, e.g. "
-                f"'{report.manager_usernames[0]}', with the password given; each sees only "
-                f"its own station at {settings.WAGTAILADMIN_BASE_URL}/admin/."
-            )
+            self._list_managers(report.manager_usernames)
         if report.staff_usernames:
             self.stdout.write(
                 f"Review workflow: '{report.staff_usernames[0]}' writes and submits, "
@@ -124,6 +121,25 @@ class Command(BaseCommand):
                 "manage.py load_demo --admin-user NAME --admin-password PASSWORD "
                 "(or DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD), or manage.py createsuperuser."
             )
+
+    def _list_managers(self, usernames):
+        # Every name, as the README says: a developer picks the station they want to try.
+        self.stdout.write(
+            f"Station managers: {len(usernames)} accounts with the password given, each "
+            f"seeing only its own station at {settings.WAGTAILADMIN_BASE_URL}/admin/ (its page, "
+            "registrations and sign-ups; it adds and edits the station's activities and submits "
+            "them for review):"
+        )
+        lines = textwrap.wrap(
+            ", ".join(usernames),
+            width=100,
+            initial_indent="  ",
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in lines:
+            self.stdout.write(line)
 
     def _check_password(self, username, password, email):
         User = get_user_model()

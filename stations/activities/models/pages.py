@@ -15,12 +15,14 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.permissions import register_permission_policy
 from wagtail.search import index
 
 from home.base.mixins import DemoContentMixin, IndexPageMixin
 from home.base.snippets import NamedInOrder
 from search.fields import analysed
 from search.markers import SiteSearchable
+from stations.activities.page_form import ActivityPageForm
 from stations.validators import validate_latitude, validate_longitude, validate_phone
 
 
@@ -49,6 +51,12 @@ class ActivityIndexPage(SiteSearchable, RoutablePageMixin, IndexPageMixin, Page)
     class Meta:
         verbose_name = _("活动列表")
         verbose_name_plural = _("活动列表")
+
+    def permissions_for_user(self, user):
+        # Station managers may add their station's activities here (activities/access.py).
+        from stations.activities.access import ActivityIndexPermissionTester
+
+        return ActivityIndexPermissionTester(user, self)
 
     @re_path(r"^$")
     def listing(self, request):
@@ -175,6 +183,8 @@ class ActivityPage(SiteSearchable, DemoContentMixin, Page):
         InlinePanel("images", heading=_("活动图片"), label=_("图片")),
     ]
     promote_panels = Page.promote_panels + DemoContentMixin.demo_panels
+    # Offers a station manager only their own stations (and those stations' teams).
+    base_form_class = ActivityPageForm
     search_fields = analysed(
         Page.search_fields
         + [
@@ -226,6 +236,12 @@ class ActivityPage(SiteSearchable, DemoContentMixin, Page):
             }
         if errors:
             raise ValidationError(errors)
+
+    def permissions_for_user(self, user):
+        # Station managers edit their own station's activities, no others (activities/access.py).
+        from stations.activities.access import ActivityPermissionTester
+
+        return ActivityPermissionTester(user, self)
 
     def save(self, *args, **kwargs):
         from stations.activities.models.signups import ActivityTally  # it refers to this model
@@ -312,3 +328,11 @@ class ActivityImage(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("活动图片")
         verbose_name_plural = _("活动图片")
+
+
+# The explorer, the admin search, the admin API and the reports list what this policy allows; it
+# adds station managers' own activities to Wagtail's rules. Registered with the models, so it is
+# in place before anything asks (activities/access.py).
+from stations.activities.access import ActivityPagePermissionPolicy  # noqa: E402
+
+register_permission_policy(Page, ActivityPagePermissionPolicy())

@@ -5,7 +5,11 @@
  * adds a map of the same stations (map.geojson with the form's filters) and two more ways to give
  * a location, the browser's position or a point clicked on the map; both fill the form's lat/lng
  * (and the coordinate system they are in) and submit it, so the server sorts the list as always.
- * Every coordinate in the config and the GeoJSON is already in the tiles' system.
+ * Every coordinate in the config and the GeoJSON is already in the tiles' system. The tiles, and
+ * the simplified base drawn when they cannot load, come from map-base.js (window.PortalMap).
+ *
+ * The map, its hint and the location button have their room in the page from the start (no
+ * layout shift when this script runs); without JavaScript map-noscript.css takes it away.
  */
 (function () {
   "use strict";
@@ -66,11 +70,15 @@
 
   function setUpLocateButton(form, text) {
     const button = document.getElementById("station-locate");
-    if (!button || !("geolocation" in navigator)) {
+    if (!button) {
       return;
     }
-    button.hidden = false;
     button.addEventListener("click", function () {
+      if (!("geolocation" in navigator)) {
+        // Kept in place rather than hidden, which would move the page under the reader.
+        setStatus("station-locate-status", text.locateFailed);
+        return;
+      }
       button.disabled = true;
       setStatus("station-locate-status", text.locating);
       navigator.geolocation.getCurrentPosition(
@@ -85,18 +93,6 @@
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
       );
-    });
-  }
-
-  function stationIcon(icons) {
-    return L.icon({
-      iconUrl: icons.marker,
-      iconRetinaUrl: icons.marker2x,
-      shadowUrl: icons.shadow,
-      iconSize: [25, 41],
-      iconAnchor: [12, 41],
-      popupAnchor: [1, -34],
-      shadowSize: [41, 41],
     });
   }
 
@@ -146,21 +142,22 @@
 
   function setUpMap(form, config) {
     const node = document.getElementById("station-map");
-    if (!node || !window.L || !config.geojsonUrl) {
+    if (!node) {
       return;
     }
-    node.hidden = false;
-    const hint = document.getElementById("station-map-hint");
-    if (hint) {
-      hint.hidden = false;
+    if (!window.L || !window.PortalMap || !config.geojsonUrl) {
+      // The map's scripts did not load: no empty box, and the list says the rest.
+      node.hidden = true;
+      const hint = document.getElementById("station-map-hint");
+      if (hint) {
+        hint.hidden = true;
+      }
+      setStatus("station-map-status", config.text.loadFailed);
+      return;
     }
 
     const map = L.map(node, { scrollWheelZoom: false });
-    L.tileLayer(config.tiles.url, {
-      attribution: config.tiles.attribution,
-      subdomains: config.tiles.subdomains,
-      maxZoom: config.tiles.maxZoom,
-    }).addTo(map);
+    PortalMap.addBase(map, config);
     map.setView([config.defaultView.lat, config.defaultView.lng], config.defaultView.zoom);
 
     if (config.origin) {
@@ -195,7 +192,7 @@
         return response.json();
       })
       .then(function (data) {
-        const icon = stationIcon(config.icons);
+        const icon = PortalMap.stationIcon(config.icons);
         // Clusters keep ten thousand markers smooth on a phone; chunked so the page never stalls.
         const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
         const markers = data.features.map(function (feature) {
